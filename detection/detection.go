@@ -1,0 +1,184 @@
+package detection
+
+import (
+	"strconv"
+
+	"github.com/escudo-dev/escudo/event"
+	"github.com/escudo-dev/escudo/risk"
+)
+
+// Detection is one rule. It says what it is, which events match, and how
+// matches are grouped; the [Engine] owns the loop, the state and the
+// output, so a rule holds no per-run state.
+//
+// Match must be safe for concurrent use, must not keep ev after it
+// returns, and must not modify it: the engine shares one decoded event
+// among all its detections and may call Match from several goroutines.
+// A Match that panics is reported as a *[PanicError]; it does not crash
+// the host.
+type Detection interface {
+	// Meta describes the rule: its ESCU metadata and risk spec.
+	Meta() Meta
+	// Match reports whether ev is one the rule is looking for: the base
+	// search, before grouping.
+	Match(ev *event.SignInEvent) bool
+	// Grouping says how matches are aggregated: Splunk's stats ... BY.
+	Grouping() Grouping
+}
+
+// Grouping is a rule's `stats <Stats> BY <By>`. Field names are the
+// Splunk names of [event.LookupField]; the engine resolves them when it
+// is built and rejects unknown ones.
+type Grouping struct {
+	// By lists the BY fields, in order. A match whose BY field is missing,
+	// null or empty is dropped, as Splunk drops events with a null BY
+	// value. A multivalue BY field puts the match in one group per value.
+	By []By
+	// Stats lists the aggregates, in output order. The output columns of a
+	// finding are the By columns, then the Stats columns.
+	Stats []Stat
+}
+
+// By is one BY field, with its output name: `rename Field as As`.
+type By struct {
+	// Field is the event field to group on, such as "userPrincipalName".
+	Field string
+	// As is the output column name; empty means Field.
+	As string
+}
+
+// Column returns the output column name of b.
+func (b By) Column() string {
+	if b.As != "" {
+		return b.As
+	}
+	return b.Field
+}
+
+// Func is an aggregate function of Splunk's stats.
+type Func uint8
+
+// The aggregate functions.
+const (
+	// Count is `count`: the number of matches in the group.
+	Count Func = iota + 1
+	// Min is `min(_time)`: the earliest event time, rendered with ctime.
+	Min
+	// Max is `max(_time)`: the latest event time, rendered with ctime.
+	Max
+	// Values is `values(Field)`: the distinct values, sorted bytewise.
+	Values
+	// DistinctCount is `dc(Field)`: the number of distinct values.
+	DistinctCount
+)
+
+// String returns the SPL name of the function.
+func (f Func) String() string {
+	switch f {
+	case Count:
+		return "count"
+	case Min:
+		return "min"
+	case Max:
+		return "max"
+	case Values:
+		return "values"
+	case DistinctCount:
+		return "dc"
+	}
+	return "Func(" + strconv.Itoa(int(f)) + ")"
+}
+
+// TimeField is the field name of the event time, for Min and Max.
+const TimeField = "_time"
+
+// Stat is one aggregate of a Grouping, such as `min(_time) as firstTime`.
+type Stat struct {
+	// Func is the aggregate function.
+	Func Func
+	// Field is its argument: TimeField for Min and Max, an event field for
+	// Values and DistinctCount, empty for Count.
+	Field string
+	// As is the output column name; empty means the SPL default, such as
+	// "count" or "values(ipAddress)".
+	As string
+}
+
+// Column returns the output column name of s.
+func (s Stat) Column() string {
+	if s.As != "" {
+		return s.As
+	}
+	if s.Func == Count {
+		return "count"
+	}
+	return s.Func.String() + "(" + s.Field + ")"
+}
+
+// Meta carries every field of an ESCU detection's YAML, so a rule's
+// documentation, drilldowns and risk configuration travel with its code.
+type Meta struct {
+	// ID is the detection's GUID.
+	ID string
+	// Name is the detection's name; it must be unique within an engine.
+	Name string
+	// Version is the detection's version number.
+	Version int
+	// Date is the date of this version, as YYYY-MM-DD.
+	Date string
+	// Author names the authors.
+	Author string
+	// Status is production, experimental or deprecated.
+	Status string
+	// Type is the ESCU analytic type: TTP, Anomaly, Hunting, Correlation.
+	Type string
+	// DataSource lists the data sources the detection reads.
+	DataSource []string
+	// Description says what the detection finds and why it matters.
+	Description string
+	// Search is the SPL the detection implements, for reference.
+	Search string
+	// HowToImplement says what data the detection needs.
+	HowToImplement string
+	// KnownFalsePositives says what benign activity can match.
+	KnownFalsePositives string
+	// References lists links for further reading.
+	References []string
+	// Drilldowns are the searches an analyst runs from a finding.
+	Drilldowns []Drilldown
+	// RBA is the risk-based-alerting spec; a detection with no risk
+	// objects (a Hunting search) writes no risk events.
+	RBA risk.Spec
+	// Tags are the ESCU tags.
+	Tags Tags
+}
+
+// Drilldown is one of an ESCU detection's drilldown searches.
+type Drilldown struct {
+	// Name is the drilldown's title, with $field$ tokens.
+	Name string
+	// Search is the drilldown's SPL.
+	Search string
+	// EarliestOffset is the start of its time range, such as "$info_min_time$".
+	EarliestOffset string
+	// LatestOffset is the end of its time range.
+	LatestOffset string
+}
+
+// Tags are an ESCU detection's tags.
+type Tags struct {
+	// AnalyticStory lists the analytic stories the detection belongs to.
+	AnalyticStory []string
+	// AssetType is the kind of asset watched, such as "O365 Tenant".
+	AssetType string
+	// MITREAttackID lists MITRE ATT&CK technique IDs, such as "T1528".
+	MITREAttackID []string
+	// Product lists the Splunk products the detection runs on.
+	Product []string
+	// SecurityDomain is the ES security domain, such as "identity".
+	SecurityDomain string
+}
+
+// SearchName returns the saved-search name Splunk gives the detection, and
+// its risk events' search_name: "ESCU - <Name> - Rule".
+func (m *Meta) SearchName() string { return "ESCU - " + m.Name + " - Rule" }

@@ -1,0 +1,501 @@
+package detection
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"iter"
+	"runtime/debug"
+	"strconv"
+	"time"
+
+	"github.com/escudo-dev/escudo/aggregate"
+	"github.com/escudo-dev/escudo/event"
+	"github.com/escudo-dev/escudo/risk"
+)
+
+// CtimeLayout is the layout of Splunk's `convert
+// timeformat="%Y-%m-%dT%H:%M:%S" ctime(...)`, which ESCU applies to
+// firstTime and lastTime. Formatting with it truncates sub-seconds, as
+// Splunk does; it never rounds.
+const CtimeLayout = "2006-01-02T15:04:05"
+
+// DefaultMaxErrors is how many bad-record errors a lenient run keeps when
+// Options.MaxErrors is zero.
+const DefaultMaxErrors = 10
+
+// Options configure an [Engine]. The zero value is valid: strict input,
+// times in UTC, no suppression.
+type Options struct {
+	// Suppress holds, per detection name, the site's suppression hook: the
+	// `<detection>_filter` macro that ends each ESCU search. A finding for
+	// which the hook returns true is dropped. A name that matches no
+	// detection is an error, so a typo cannot silently disable a filter.
+	Suppress map[string]func(Finding) bool
+	// Location is the time zone of the ctime columns (firstTime, lastTime);
+	// nil means UTC. Splunk renders them in the search's time zone.
+	Location *time.Location
+	// Lenient makes a run skip bad records, counting them and keeping the
+	// first MaxErrors errors in the Result, instead of stopping at the first.
+	Lenient bool
+	// MaxErrors is how many errors a lenient run keeps; zero means
+	// DefaultMaxErrors.
+	MaxErrors int
+}
+
+// Engine runs many detections over one stream of sign-ins in a single
+// pass: each record is decoded once and offered to every detection.
+//
+// An Engine is immutable once built, and safe for concurrent use: each
+// Run keeps its own state.
+type Engine struct {
+	rules     []*rule
+	loc       *time.Location
+	lenient   bool
+	maxErrors int
+}
+
+// rule is a detection compiled for the engine: names resolved, columns
+// known, risk spec validated.
+type rule struct {
+	name     string
+	det      Detection
+	by       []event.Field
+	byCols   []string
+	values   []event.Field // distinct fields used by Values and DistinctCount
+	stats    []Stat
+	statArg  []int // for each stat: index into values, or -1
+	columns  []string
+	builder  *risk.Builder
+	suppress func(Finding) bool
+}
+
+// NewEngine compiles the detections: it resolves every field name,
+// checks the output columns and validates each RBA spec against them.
+// It reports every problem at once, as errors joined with errors.Join,
+// each a *[RuleError].
+func NewEngine(opts Options, detections ...Detection) (*Engine, error) {
+	e := &Engine{loc: opts.Location, lenient: opts.Lenient, maxErrors: opts.MaxErrors}
+	if e.loc == nil {
+		e.loc = time.UTC
+	}
+	if e.maxErrors <= 0 {
+		e.maxErrors = DefaultMaxErrors
+	}
+	var errs []error
+	seen := make(map[string]bool)
+	for i, d := range detections {
+		if d == nil {
+			errs = append(errs, &RuleError{Detection: "#" + strconv.Itoa(i), Err: errors.New("nil detection")})
+			continue
+		}
+		r, rerrs := compile(d)
+		if r.name == "" {
+			r.name = "#" + strconv.Itoa(i)
+		}
+		if seen[r.name] {
+			rerrs = append(rerrs, errors.New("duplicate detection name"))
+		}
+		seen[r.name] = true
+		for _, err := range rerrs {
+			errs = append(errs, &RuleError{Detection: r.name, Err: err})
+		}
+		r.suppress = opts.Suppress[r.name]
+		e.rules = append(e.rules, r)
+	}
+	for name := range opts.Suppress {
+		if !seen[name] {
+			errs = append(errs, &RuleError{Detection: name, Err: errors.New("suppression hook for a detection the engine does not run")})
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	return e, nil
+}
+
+func compile(d Detection) (*rule, []error) {
+	m := d.Meta()
+	g := d.Grouping()
+	r := &rule{name: m.Name, det: d, stats: append([]Stat(nil), g.Stats...)}
+	var errs []error
+	if m.Name == "" {
+		errs = append(errs, errors.New("meta: empty name"))
+	}
+	cols := make(map[string]bool)
+	addColumn := func(c string) {
+		if cols[c] {
+			errs = append(errs, fmt.Errorf("grouping: duplicate output column %q", c))
+		}
+		cols[c] = true
+		r.columns = append(r.columns, c)
+	}
+	for i, b := range g.By {
+		f, err := event.LookupField(b.Field)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("grouping: by[%d]: %w", i, err))
+		}
+		r.by = append(r.by, f)
+		r.byCols = append(r.byCols, b.Column())
+		addColumn(b.Column())
+	}
+	valueIndex := make(map[string]int)
+	for i, s := range r.stats {
+		arg := -1
+		switch s.Func {
+		case Count:
+			if s.Field != "" {
+				errs = append(errs, fmt.Errorf("grouping: stats[%d]: count takes no field, got %q", i, s.Field))
+			}
+		case Min, Max:
+			if s.Field != TimeField {
+				errs = append(errs, fmt.Errorf("grouping: stats[%d]: %v supports only %s, got %q", i, s.Func, TimeField, s.Field))
+			}
+		case Values, DistinctCount:
+			j, ok := valueIndex[s.Field]
+			if !ok {
+				f, err := event.LookupField(s.Field)
+				if err != nil {
+					errs = append(errs, fmt.Errorf("grouping: stats[%d]: %w", i, err))
+				}
+				j = len(r.values)
+				valueIndex[s.Field] = j
+				r.values = append(r.values, f)
+			}
+			arg = j
+		default:
+			errs = append(errs, fmt.Errorf("grouping: stats[%d]: unknown function %v", i, s.Func))
+		}
+		r.statArg = append(r.statArg, arg)
+		addColumn(s.Column())
+	}
+	spec := m.RBA
+	if len(spec.RiskObjects) > 0 || len(spec.ThreatObjects) > 0 || spec.Message != "" {
+		b, err := risk.NewBuilder(spec, r.columns, risk.Annotations{
+			SearchName:        m.SearchName(),
+			MITRETechniqueIDs: m.Tags.MITREAttackID,
+			AnalyticStories:   m.Tags.AnalyticStory,
+		})
+		if err != nil {
+			errs = append(errs, fmt.Errorf("rba: %w", err))
+		}
+		r.builder = b
+	}
+	return r, errs
+}
+
+// Detections returns the names of the engine's detections, in order.
+func (e *Engine) Detections() []string {
+	names := make([]string, len(e.rules))
+	for i, r := range e.rules {
+		names[i] = r.name
+	}
+	return names
+}
+
+// Columns returns the output columns of the named detection's findings, in
+// order, or nil if the engine has no such detection.
+func (e *Engine) Columns(detection string) []string {
+	for _, r := range e.rules {
+		if r.name == detection {
+			return append([]string(nil), r.columns...)
+		}
+	}
+	return nil
+}
+
+// Result is what a run found.
+type Result struct {
+	// Findings holds the findings of every detection, in the engine's
+	// detection order; within a detection, rows are sorted by their BY
+	// values, bytewise, in BY order.
+	Findings []Finding
+	// Counts is the accounting of the input: every record was decoded or
+	// is counted as bad.
+	Counts event.Counts
+	// Errors holds the first bad-record errors of a lenient run.
+	Errors []error
+	// Partial reports a run that stopped before the end of its input, by
+	// cancellation or at a bad record; Findings cover only what was read.
+	Partial bool
+}
+
+// Risk returns the risk events of all findings, in finding order.
+func (r *Result) Risk() []risk.Event {
+	var out []risk.Event
+	for _, f := range r.Findings {
+		if f.builder != nil {
+			out = f.builder.Append(out, f)
+		}
+	}
+	return out
+}
+
+// Run reads every record of the inputs, in order, decodes each once and
+// runs every detection on it, then returns the findings: one pass, with
+// groups spanning inputs. It stops early, with Result.Partial set, when ctx
+// is cancelled (returning ctx's error) or, unless the engine is lenient,
+// at the first bad record (returning its *event.DecodeError). A detection
+// that panics is reported as a *PanicError in the returned error,
+// alongside the other detections' complete findings.
+func (e *Engine) Run(ctx context.Context, inputs ...*event.Reader) (*Result, error) {
+	s := e.newRun()
+	var ev event.SignInEvent
+	done := ctx.Done()
+	for _, r := range inputs {
+		for {
+			select {
+			case <-done:
+				return s.finish(true, ctx.Err())
+			default:
+			}
+			rec, err := r.ReadRecord()
+			if err == io.EOF {
+				break
+			}
+			if err == nil {
+				s.counts.Records++
+				err = r.Decode(rec, &ev)
+			} else if isDecodeError(err) {
+				s.counts.Records++ // a framing error (too long) is a record too
+			}
+			if err != nil {
+				if stop := s.bad(err); stop != nil {
+					return s.finish(true, stop)
+				}
+				continue
+			}
+			s.counts.Decoded++
+			s.observe(&ev)
+		}
+	}
+	return s.finish(false, nil)
+}
+
+// RunEvents is Run over events that are already decoded, such as those of
+// [event.Reader.All] or of a caller's own source. Each pair is one record:
+// an event, or a non-nil error (a *event.DecodeError counts as a bad
+// record; any other error stops the run).
+func (e *Engine) RunEvents(ctx context.Context, events iter.Seq2[event.SignInEvent, error]) (*Result, error) {
+	s := e.newRun()
+	done := ctx.Done()
+	for ev, err := range events {
+		select {
+		case <-done:
+			return s.finish(true, ctx.Err())
+		default:
+		}
+		s.counts.Records++
+		if err != nil {
+			if stop := s.bad(err); stop != nil {
+				return s.finish(true, stop)
+			}
+			continue
+		}
+		s.counts.Decoded++
+		s.observe(&ev)
+	}
+	return s.finish(false, nil)
+}
+
+func isDecodeError(err error) bool {
+	var de *event.DecodeError
+	return errors.As(err, &de)
+}
+
+// run is the state of one Run.
+type run struct {
+	e      *Engine
+	rules  []ruleRun
+	counts event.Counts
+	errs   []error
+	panics []error
+}
+
+// ruleRun is one detection's state in a run.
+type ruleRun struct {
+	dead    bool            // panicked: no more events, no findings
+	table   *aggregate.Table
+	keyVals [][]string // per BY field, this event's values
+	key     []string   // the group key being added
+	idx     []int      // fan-out odometer over multivalue BY fields
+	vals    [][]string // per value field, this event's values
+}
+
+func (e *Engine) newRun() *run {
+	s := &run{e: e, rules: make([]ruleRun, len(e.rules))}
+	for i, r := range e.rules {
+		t, err := aggregate.New(r.byCols, valueNames(r.values))
+		if err != nil {
+			// Columns were checked by NewEngine; a failure here is a bug,
+			// reported on the detection rather than crashing.
+			s.rules[i].dead = true
+			s.panics = append(s.panics, &RuleError{Detection: r.name, Err: err})
+			continue
+		}
+		s.rules[i] = ruleRun{
+			table:   t,
+			keyVals: make([][]string, len(r.by)),
+			key:     make([]string, len(r.by)),
+			idx:     make([]int, len(r.by)),
+			vals:    make([][]string, len(r.values)),
+		}
+	}
+	return s
+}
+
+func valueNames(fs []event.Field) []string {
+	names := make([]string, len(fs))
+	for i, f := range fs {
+		names[i] = f.Name()
+	}
+	return names
+}
+
+// bad accounts for a bad record; it returns the error that stops the run,
+// or nil to go on.
+func (s *run) bad(err error) error {
+	if !isDecodeError(err) {
+		return err // the input itself failed
+	}
+	s.counts.Bad++
+	if !s.e.lenient {
+		return err
+	}
+	if len(s.errs) < s.e.maxErrors {
+		s.errs = append(s.errs, err)
+	}
+	return nil
+}
+
+// observe offers one event to every live detection.
+func (s *run) observe(ev *event.SignInEvent) {
+	for i, r := range s.e.rules {
+		rs := &s.rules[i]
+		if rs.dead {
+			continue
+		}
+		ok, perr := r.match(ev)
+		if perr != nil {
+			rs.dead = true
+			s.panics = append(s.panics, perr)
+			continue
+		}
+		if ok {
+			rs.add(r, ev)
+		}
+	}
+}
+
+func (r *rule) match(ev *event.SignInEvent) (ok bool, perr *PanicError) {
+	defer func() {
+		if v := recover(); v != nil {
+			perr = &PanicError{Detection: r.name, Value: v, Stack: debug.Stack()}
+		}
+	}()
+	return r.det.Match(ev), nil
+}
+
+// add puts a match into its group, or groups when a BY field is
+// multivalue, and drops it when a BY field has no value.
+func (rs *ruleRun) add(r *rule, ev *event.SignInEvent) {
+	for j, f := range r.by {
+		rs.keyVals[j] = f.Append(rs.keyVals[j][:0], ev)
+		if len(rs.keyVals[j]) == 0 {
+			return // a null BY value: Splunk drops the event
+		}
+		rs.key[j] = rs.keyVals[j][0]
+		rs.idx[j] = 0
+	}
+	for j, f := range r.values {
+		rs.vals[j] = f.Append(rs.vals[j][:0], ev)
+	}
+	at := ev.Time()
+	for {
+		// The key and vals lengths match the table's columns by
+		// construction, so Add cannot fail here.
+		_ = rs.table.Add(rs.key, at, rs.vals)
+		// Advance the odometer over multivalue BY fields.
+		j := len(r.by) - 1
+		for ; j >= 0; j-- {
+			rs.idx[j]++
+			if rs.idx[j] < len(rs.keyVals[j]) {
+				rs.key[j] = rs.keyVals[j][rs.idx[j]]
+				break
+			}
+			rs.idx[j] = 0
+			rs.key[j] = rs.keyVals[j][0]
+		}
+		if j < 0 {
+			return
+		}
+	}
+}
+
+// finish turns the tables into findings.
+func (s *run) finish(partial bool, stop error) (*Result, error) {
+	res := &Result{Counts: s.counts, Errors: s.errs, Partial: partial}
+	for i, r := range s.e.rules {
+		rs := &s.rules[i]
+		if rs.dead {
+			continue
+		}
+		for _, row := range rs.table.Rows() {
+			f := r.finding(row, s.e.loc)
+			drop, perr := r.suppressed(f)
+			if perr != nil {
+				s.panics = append(s.panics, perr)
+				continue
+			}
+			if !drop {
+				res.Findings = append(res.Findings, f)
+			}
+		}
+	}
+	errs := append([]error{stop}, s.panics...)
+	return res, errors.Join(errs...)
+}
+
+func (r *rule) finding(row aggregate.Row, loc *time.Location) Finding {
+	f := Finding{
+		Detection: r.name,
+		Columns:   make([]Column, 0, len(r.columns)),
+		Count:     row.Count,
+		FirstTime: row.First,
+		LastTime:  row.Last,
+		builder:   r.builder,
+	}
+	for j, name := range r.byCols {
+		f.Columns = append(f.Columns, Column{Name: name, Kind: Text, Values: []string{row.Key[j]}})
+	}
+	for j, st := range r.stats {
+		c := Column{Name: r.columns[len(r.byCols)+j]}
+		switch st.Func {
+		case Count:
+			c.Kind, c.Values = Number, []string{formatCount(row.Count)}
+		case Min:
+			c.Kind, c.Values = Text, []string{row.First.In(loc).Format(CtimeLayout)}
+		case Max:
+			c.Kind, c.Values = Text, []string{row.Last.In(loc).Format(CtimeLayout)}
+		case Values:
+			c.Kind, c.Values = Multi, row.Values[r.statArg[j]]
+		case DistinctCount:
+			c.Kind, c.Values = Number, []string{formatCount(int64(len(row.Values[r.statArg[j]])))}
+		}
+		f.Columns = append(f.Columns, c)
+	}
+	return f
+}
+
+func (r *rule) suppressed(f Finding) (drop bool, perr *PanicError) {
+	if r.suppress == nil {
+		return false, nil
+	}
+	defer func() {
+		if v := recover(); v != nil {
+			perr = &PanicError{Detection: r.name, Value: fmt.Sprintf("suppression hook: %v", v), Stack: debug.Stack()}
+		}
+	}()
+	return r.suppress(f), nil
+}

@@ -1,0 +1,232 @@
+package event
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+)
+
+// ErrUnknownField is returned by [LookupField] for a name that is not a
+// field of [SignInEvent].
+var ErrUnknownField = errors.New("unknown field")
+
+// Kind is the JSON type of a field's values.
+type Kind uint8
+
+// The kinds of field values.
+const (
+	KindString Kind = iota + 1 // a JSON string
+	KindInt                    // a JSON integer
+	KindBool                   // true or false
+	KindFloat                  // a JSON number
+	KindTime                   // an RFC 3339 timestamp in a JSON string
+)
+
+// String returns the kind as the phrase used in decode errors ("a string", "a number", …).
+func (k Kind) String() string {
+	switch k {
+	case KindString:
+		return "a string"
+	case KindInt:
+		return "an integer"
+	case KindBool:
+		return "true or false"
+	case KindFloat:
+		return "a number"
+	case KindTime:
+		return "an RFC 3339 timestamp"
+	}
+	return "Kind(" + strconv.Itoa(int(k)) + ")"
+}
+
+// Field is a compiled accessor for one field of a [SignInEvent], named as
+// Splunk names the field after JSON extraction: "userPrincipalName",
+// "status.errorCode", "location.city", and for arrays
+// "riskEventTypes_v2{}" or "appliedConditionalAccessPolicies{}.result".
+//
+// Rules, group keys and risk messages refer to fields by name; looking the
+// name up once with [LookupField] turns it into a Field whose accessor is a
+// plain function call, with no reflection or name matching per event.
+// The zero Field has no name and no values.
+type Field struct {
+	name  string
+	kind  Kind
+	multi bool
+	get   func(dst []string, e *SignInEvent) []string
+}
+
+// LookupField returns the field with the given Splunk name, or an error
+// wrapping [ErrUnknownField].
+func LookupField(name string) (Field, error) {
+	for _, f := range fields() {
+		if f.name == name {
+			return f, nil
+		}
+	}
+	return Field{}, fmt.Errorf("%w %q", ErrUnknownField, name)
+}
+
+// FieldNames returns the names of every field [LookupField] knows, in the
+// order of the Graph schema.
+func FieldNames() []string {
+	fs := fields()
+	names := make([]string, len(fs))
+	for i, f := range fs {
+		names[i] = f.name
+	}
+	return names
+}
+
+// Name returns the field's Splunk name.
+func (f Field) Name() string { return f.name }
+
+// Kind returns the JSON type of the field's values.
+func (f Field) Kind() Kind { return f.kind }
+
+// Multi reports whether the field is an array that can hold several values.
+func (f Field) Multi() bool { return f.multi }
+
+// Append appends the field's values in e to dst and returns the extended
+// slice. A scalar field gives one value, an array field one per non-empty
+// element, and a field that is null, absent or empty gives none.
+// Numbers are formatted in decimal, booleans as "true" or "false", and
+// times in RFC 3339 (UTC, sub-seconds only when present).
+func (f Field) Append(dst []string, e *SignInEvent) []string {
+	if f.get == nil {
+		return dst
+	}
+	return f.get(dst, e)
+}
+
+// Value returns the field's first value in e, and whether it has one.
+func (f Field) Value(e *SignInEvent) (string, bool) {
+	var buf [1]string
+	vs := f.Append(buf[:0], e)
+	if len(vs) == 0 {
+		return "", false
+	}
+	return vs[0], true
+}
+
+func str(name string, get func(e *SignInEvent) string) Field {
+	return Field{name: name, kind: KindString, get: func(dst []string, e *SignInEvent) []string {
+		if v := get(e); v != "" {
+			dst = append(dst, v)
+		}
+		return dst
+	}}
+}
+
+func strs(name string, get func(e *SignInEvent) []string) Field {
+	return Field{name: name, kind: KindString, multi: true, get: func(dst []string, e *SignInEvent) []string {
+		for _, v := range get(e) {
+			if v != "" {
+				dst = append(dst, v)
+			}
+		}
+		return dst
+	}}
+}
+
+func boolean(name string, get func(e *SignInEvent) *bool) Field {
+	return Field{name: name, kind: KindBool, get: func(dst []string, e *SignInEvent) []string {
+		if p := get(e); p != nil {
+			dst = append(dst, strconv.FormatBool(*p))
+		}
+		return dst
+	}}
+}
+
+func float(name string, get func(e *SignInEvent) *float64) Field {
+	return Field{name: name, kind: KindFloat, get: func(dst []string, e *SignInEvent) []string {
+		if p := get(e); p != nil {
+			dst = append(dst, strconv.FormatFloat(*p, 'f', -1, 64))
+		}
+		return dst
+	}}
+}
+
+// policies builds a field over one string property of every applied
+// Conditional Access policy.
+func policies(name string, get func(p *AppliedConditionalAccessPolicy) string) Field {
+	return Field{name: name, kind: KindString, multi: true, get: func(dst []string, e *SignInEvent) []string {
+		for i := range e.AppliedConditionalAccessPolicies {
+			if v := get(&e.AppliedConditionalAccessPolicies[i]); v != "" {
+				dst = append(dst, v)
+			}
+		}
+		return dst
+	}}
+}
+
+func policyLists(name string, get func(p *AppliedConditionalAccessPolicy) []string) Field {
+	return Field{name: name, kind: KindString, multi: true, get: func(dst []string, e *SignInEvent) []string {
+		for i := range e.AppliedConditionalAccessPolicies {
+			for _, v := range get(&e.AppliedConditionalAccessPolicies[i]) {
+				if v != "" {
+					dst = append(dst, v)
+				}
+			}
+		}
+		return dst
+	}}
+}
+
+// fields is the one list of named fields. It is built on each call, so there
+// is no package state; callers look fields up once, when a rule is compiled.
+func fields() []Field {
+	return []Field{
+		str("id", func(e *SignInEvent) string { return e.ID }),
+		{name: "createdDateTime", kind: KindTime, get: func(dst []string, e *SignInEvent) []string {
+			if e.CreatedDateTime.IsZero() {
+				return dst
+			}
+			return append(dst, e.CreatedDateTime.UTC().Format(time.RFC3339Nano))
+		}},
+		str("userDisplayName", func(e *SignInEvent) string { return e.UserDisplayName }),
+		str("userPrincipalName", func(e *SignInEvent) string { return e.UserPrincipalName }),
+		str("userId", func(e *SignInEvent) string { return e.UserID }),
+		str("appId", func(e *SignInEvent) string { return e.AppID }),
+		str("appDisplayName", func(e *SignInEvent) string { return e.AppDisplayName }),
+		str("ipAddress", func(e *SignInEvent) string { return e.IPAddress }),
+		str("clientAppUsed", func(e *SignInEvent) string { return e.ClientAppUsed }),
+		str("correlationId", func(e *SignInEvent) string { return e.CorrelationID }),
+		str("conditionalAccessStatus", func(e *SignInEvent) string { return e.ConditionalAccessStatus }),
+		boolean("isInteractive", func(e *SignInEvent) *bool { return e.IsInteractive }),
+		str("riskDetail", func(e *SignInEvent) string { return e.RiskDetail }),
+		str("riskLevelAggregated", func(e *SignInEvent) string { return e.RiskLevelAggregated }),
+		str("riskLevelDuringSignIn", func(e *SignInEvent) string { return e.RiskLevelDuringSignIn }),
+		str("riskState", func(e *SignInEvent) string { return e.RiskState }),
+		strs("riskEventTypes{}", func(e *SignInEvent) []string { return e.RiskEventTypes }),
+		strs("riskEventTypes_v2{}", func(e *SignInEvent) []string { return e.RiskEventTypesV2 }),
+		str("resourceDisplayName", func(e *SignInEvent) string { return e.ResourceDisplayName }),
+		str("resourceId", func(e *SignInEvent) string { return e.ResourceID }),
+		{name: "status.errorCode", kind: KindInt, get: func(dst []string, e *SignInEvent) []string {
+			if p := e.Status.ErrorCode; p != nil {
+				dst = append(dst, strconv.FormatInt(int64(*p), 10))
+			}
+			return dst
+		}},
+		str("status.failureReason", func(e *SignInEvent) string { return e.Status.FailureReason }),
+		str("status.additionalDetails", func(e *SignInEvent) string { return e.Status.AdditionalDetails }),
+		str("deviceDetail.browser", func(e *SignInEvent) string { return e.DeviceDetail.Browser }),
+		str("deviceDetail.deviceId", func(e *SignInEvent) string { return e.DeviceDetail.DeviceID }),
+		str("deviceDetail.displayName", func(e *SignInEvent) string { return e.DeviceDetail.DisplayName }),
+		boolean("deviceDetail.isCompliant", func(e *SignInEvent) *bool { return e.DeviceDetail.IsCompliant }),
+		boolean("deviceDetail.isManaged", func(e *SignInEvent) *bool { return e.DeviceDetail.IsManaged }),
+		str("deviceDetail.operatingSystem", func(e *SignInEvent) string { return e.DeviceDetail.OperatingSystem }),
+		str("deviceDetail.trustType", func(e *SignInEvent) string { return e.DeviceDetail.TrustType }),
+		str("location.city", func(e *SignInEvent) string { return e.Location.City }),
+		str("location.state", func(e *SignInEvent) string { return e.Location.State }),
+		str("location.countryOrRegion", func(e *SignInEvent) string { return e.Location.CountryOrRegion }),
+		float("location.geoCoordinates.altitude", func(e *SignInEvent) *float64 { return e.Location.GeoCoordinates.Altitude }),
+		float("location.geoCoordinates.latitude", func(e *SignInEvent) *float64 { return e.Location.GeoCoordinates.Latitude }),
+		float("location.geoCoordinates.longitude", func(e *SignInEvent) *float64 { return e.Location.GeoCoordinates.Longitude }),
+		policies("appliedConditionalAccessPolicies{}.id", func(p *AppliedConditionalAccessPolicy) string { return p.ID }),
+		policies("appliedConditionalAccessPolicies{}.displayName", func(p *AppliedConditionalAccessPolicy) string { return p.DisplayName }),
+		policyLists("appliedConditionalAccessPolicies{}.enforcedGrantControls{}", func(p *AppliedConditionalAccessPolicy) []string { return p.EnforcedGrantControls }),
+		policyLists("appliedConditionalAccessPolicies{}.enforcedSessionControls{}", func(p *AppliedConditionalAccessPolicy) []string { return p.EnforcedSessionControls }),
+		policies("appliedConditionalAccessPolicies{}.result", func(p *AppliedConditionalAccessPolicy) string { return p.Result }),
+	}
+}

@@ -1,0 +1,31 @@
+// Command consentdenied runs Splunk ESCU's "O365 User Consent Denied for
+// OAuth Application" over Microsoft Graph sign-in records and prints what it
+// finds: a table by default, findings as JSON lines with -json, or Splunk
+// risk events as JSON lines with -risk.
+//
+// Usage:
+//
+//	go run ./examples/consentdenied [-json|-risk] [-lenient] [FILE...]
+//
+// With no FILE it reads the bundled sample, testdata/consentdenied/signins.jsonl;
+// "-" reads standard input. A bad record stops the run with exit status 1
+// and a "FILE:LINE: what is wrong" message, unless -lenient is given.
+package main
+
+import (
+	"os"
+
+	"github.com/escudo-dev/escudo/detection"
+	"github.com/escudo-dev/escudo/detection/rules"
+	"github.com/escudo-dev/escudo/internal/cli"
+)
+
+func main() {
+	p := cli.Program{
+		Name:       "consentdenied",
+		Usage:      "[-json|-risk] [-lenient] [FILE...]",
+		Detections: []detection.Detection{rules.O365UserConsentDenied()},
+		Sample:     "testdata/consentdenied/signins.jsonl",
+	}
+	os.Exit(p.Main(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}

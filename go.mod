@@ -1,0 +1,8 @@
+module github.com/escudo-dev/escudo
+
+go 1.26
+
+require (
+	github.com/goccy/go-json v0.10.5 // indirect
+	github.com/google/go-cmp v0.7.0 // indirect
+)

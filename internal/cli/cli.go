@@ -1,0 +1,272 @@
+// Package cli is the command-line front end shared by the example programs:
+// flags, input files, and the table and JSON-lines output. It uses only the
+// public API of escudo.
+package cli
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/escudo-dev/escudo/detection"
+	"github.com/escudo-dev/escudo/event"
+	"github.com/escudo-dev/escudo/risk"
+)
+
+// Exit statuses.
+const (
+	ExitOK          = 0
+	ExitError       = 1 // bad input or a failed run
+	ExitUsage       = 2
+	ExitInterrupted = 130 // stopped by Ctrl-C; partial results were printed
+)
+
+// Program describes one example program.
+type Program struct {
+	// Name is the program's name, used in messages.
+	Name string
+	// Usage is the one-line synopsis after the name.
+	Usage string
+	// Detections are the rules the program runs.
+	Detections []detection.Detection
+	// Sample is the bundled input, relative to the repository root, read
+	// when no file is given.
+	Sample string
+	// SearchName adds search_name to each JSON finding (for programs that
+	// run several rules).
+	SearchName bool
+}
+
+// Main runs the program with the command-line arguments and returns its
+// exit status.
+func (p Program) Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet(p.Name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	jsonOut := fs.Bool("json", false, "print findings as JSON lines")
+	riskOut := fs.Bool("risk", false, "print risk events as JSON lines")
+	lenient := fs.Bool("lenient", false, "skip bad records (counted, summary on stderr) instead of stopping at the first")
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "usage: %s %s\n", p.Name, p.Usage)
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return ExitOK
+		}
+		return ExitUsage
+	}
+	if *jsonOut && *riskOut {
+		fmt.Fprintf(stderr, "%s: -json and -risk cannot be used together\n", p.Name)
+		return ExitUsage
+	}
+
+	eng, err := detection.NewEngine(detection.Options{Lenient: *lenient}, p.Detections...)
+	if err != nil {
+		fmt.Fprintf(stderr, "%s: %v\n", p.Name, err)
+		return ExitError
+	}
+
+	files := fs.Args()
+	if len(files) == 0 {
+		files = []string{SamplePath(p.Sample)}
+	}
+	inputs, closeAll, err := open(files, stdin)
+	if err != nil {
+		fmt.Fprintf(stderr, "%s: %v\n", p.Name, err)
+		return ExitError
+	}
+	defer closeAll()
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	res, runErr := eng.Run(ctx, inputs...)
+
+	if runErr != nil && !res.Partial {
+		// A detection panicked: report it, print the rest.
+		fmt.Fprintf(stderr, "%s: %v\n", p.Name, runErr)
+	}
+	if res.Partial && ctx.Err() == nil {
+		// Stopped at a bad record (strict mode) or a failing input.
+		fmt.Fprintln(stderr, errorLine(runErr))
+		return ExitError
+	}
+
+	w := bufio.NewWriter(stdout)
+	switch {
+	case *jsonOut:
+		writeFindingsJSON(w, res.Findings, p.SearchName, eng)
+	case *riskOut:
+		writeRiskJSON(w, res.Risk())
+	default:
+		writeTables(w, res, eng)
+	}
+	if err := w.Flush(); err != nil {
+		fmt.Fprintf(stderr, "%s: write: %v\n", p.Name, err)
+		return ExitError
+	}
+
+	if *lenient {
+		c := res.Counts
+		fmt.Fprintf(stderr, "%s: %d records read, %d decoded, %d skipped\n", p.Name, c.Records, c.Decoded, c.Bad)
+		for _, e := range res.Errors {
+			fmt.Fprintf(stderr, "  skipped %v\n", e)
+		}
+	}
+	if res.Partial {
+		fmt.Fprintf(stderr, "%s: interrupted: results are partial (%d records read)\n", p.Name, res.Counts.Records)
+		return ExitInterrupted
+	}
+	if runErr != nil {
+		return ExitError
+	}
+	return ExitOK
+}
+
+// errorLine renders a run-stopping error: a decode error as its own
+// "FILE:LINE: what is wrong" line.
+func errorLine(err error) string {
+	var de *event.DecodeError
+	if errors.As(err, &de) {
+		return de.Error()
+	}
+	return err.Error()
+}
+
+// open opens the named files; "-" is standard input.
+func open(names []string, stdin io.Reader) ([]*event.Reader, func(), error) {
+	var files []*os.File
+	closeAll := func() {
+		for _, f := range files {
+			f.Close()
+		}
+	}
+	var inputs []*event.Reader
+	for _, name := range names {
+		var r *event.Reader
+		if name == "-" {
+			r = event.NewReader(stdin)
+			r.Name = "<stdin>"
+		} else {
+			f, err := os.Open(name)
+			if err != nil {
+				closeAll()
+				return nil, nil, err
+			}
+			files = append(files, f)
+			r = event.NewReader(f)
+			r.Name = name
+		}
+		inputs = append(inputs, r)
+	}
+	return inputs, closeAll, nil
+}
+
+// SamplePath finds a bundled sample, given relative to the repository
+// root: as is when the program runs from the root, else next to this
+// source file (go run from elsewhere in the repository).
+func SamplePath(rel string) string {
+	if _, err := os.Stat(rel); err == nil {
+		return rel
+	}
+	if _, file, _, ok := runtime.Caller(0); ok {
+		p := filepath.Join(filepath.Dir(file), "..", "..", filepath.FromSlash(rel))
+		if _, err := os.Stat(p); err == nil {
+			return p
+		}
+	}
+	return rel
+}
+
+func writeFindingsJSON(w io.Writer, findings []detection.Finding, searchName bool, eng *detection.Engine) {
+	var buf []byte
+	for _, f := range findings {
+		if searchName {
+			f = withSearchName(f)
+		}
+		buf = f.AppendJSON(buf[:0])
+		buf = append(buf, '\n')
+		w.Write(buf)
+	}
+}
+
+func withSearchName(f detection.Finding) detection.Finding {
+	m := detection.Meta{Name: f.Detection}
+	cols := make([]detection.Column, 0, len(f.Columns)+1)
+	cols = append(cols, detection.Column{Name: "search_name", Kind: detection.Text, Values: []string{m.SearchName()}})
+	f.Columns = append(cols, f.Columns...)
+	return f
+}
+
+func writeRiskJSON(w io.Writer, events []risk.Event) {
+	for _, ev := range events {
+		b, err := ev.MarshalJSON()
+		if err != nil {
+			continue // MarshalJSON of a built event cannot fail
+		}
+		w.Write(b)
+		io.WriteString(w, "\n")
+	}
+}
+
+// writeTables prints findings, one table per detection, then risk events.
+func writeTables(w io.Writer, res *detection.Result, eng *detection.Engine) {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	for _, name := range eng.Detections() {
+		var rows []detection.Finding
+		for _, f := range res.Findings {
+			if f.Detection == name {
+				rows = append(rows, f)
+			}
+		}
+		fmt.Fprintf(w, "%s: %d findings\n", name, len(rows))
+		if len(rows) == 0 {
+			fmt.Fprintln(w)
+			continue
+		}
+		fmt.Fprintln(tw, strings.Join(eng.Columns(name), "\t"))
+		for _, f := range rows {
+			cells := make([]string, len(f.Columns))
+			for i, c := range f.Columns {
+				cells[i] = cell(strings.Join(c.Values, " "))
+			}
+			fmt.Fprintln(tw, strings.Join(cells, "\t"))
+		}
+		tw.Flush()
+		fmt.Fprintln(w)
+	}
+	events := res.Risk()
+	fmt.Fprintf(w, "Risk events: %d\n", len(events))
+	if len(events) == 0 {
+		return
+	}
+	fmt.Fprintln(tw, "_time\trisk_object\trisk_object_type\trisk_score\tthreat_object\trisk_message")
+	for _, ev := range events {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\t%s\n",
+			ev.Time.UTC().Format("2006-01-02T15:04:05Z07:00"), cell(ev.RiskObject), ev.RiskObjectType,
+			ev.RiskScore, cell(strings.Join(ev.ThreatObject, " ")), cell(ev.RiskMessage))
+	}
+	tw.Flush()
+}
+
+// cell keeps a value on one table line: tabs and newlines would break the
+// layout, and control characters could drive the terminal.
+func cell(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f {
+			return ' '
+		}
+		return r
+	}, s)
+}
