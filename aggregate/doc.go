@@ -25,8 +25,8 @@
 //
 // Rows are sorted by their BY values, compared column by column in BY order,
 // each bytewise ascending. The values of each field within a row are sorted
-// bytewise ascending too, so "10" sorts before "9" and "B" before "a". The
-// output depends only on what was added, never on the order of the calls or
+// bytewise ascending too, so "10" sorts before "9" and "B" before "a". Both
+// orders depend only on what was added, never on the order of the calls or
 // on map iteration.
 //
 // # Memory

@@ -151,6 +151,10 @@ type Meta struct {
 	RBA risk.Spec
 	// Tags are the ESCU tags.
 	Tags Tags
+	// SavedSearchName is the name of the Splunk saved search, and the
+	// search_name of its risk events; empty means "ESCU - <Name> - Rule",
+	// the name ESCU content gets. Set it for rules that are not ESCU's.
+	SavedSearchName string
 }
 
 // Drilldown is one of an ESCU detection's drilldown searches.
@@ -179,6 +183,12 @@ type Tags struct {
 	SecurityDomain string
 }
 
-// SearchName returns the saved-search name Splunk gives the detection, and
-// its risk events' search_name: "ESCU - <Name> - Rule".
-func (m *Meta) SearchName() string { return "ESCU - " + m.Name + " - Rule" }
+// SearchName returns the saved-search name of the detection, the
+// search_name of its findings and risk events: SavedSearchName, or
+// "ESCU - <Name> - Rule" when that is empty.
+func (m *Meta) SearchName() string {
+	if m.SavedSearchName != "" {
+		return m.SavedSearchName
+	}
+	return "ESCU - " + m.Name + " - Rule"
+}

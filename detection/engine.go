@@ -60,6 +60,7 @@ type Engine struct {
 // known, risk spec validated.
 type rule struct {
 	name     string
+	search   string
 	det      Detection
 	by       []event.Field
 	byCols   []string
@@ -118,7 +119,7 @@ func NewEngine(opts Options, detections ...Detection) (*Engine, error) {
 func compile(d Detection) (*rule, []error) {
 	m := d.Meta()
 	g := d.Grouping()
-	r := &rule{name: m.Name, det: d, stats: append([]Stat(nil), g.Stats...)}
+	r := &rule{name: m.Name, search: m.SearchName(), det: d, stats: append([]Stat(nil), g.Stats...)}
 	var errs []error
 	if m.Name == "" {
 		errs = append(errs, errors.New("meta: empty name"))
@@ -315,7 +316,7 @@ type run struct {
 
 // ruleRun is one detection's state in a run.
 type ruleRun struct {
-	dead    bool            // panicked: no more events, no findings
+	dead    bool // panicked: no more events, no findings
 	table   *aggregate.Table
 	keyVals [][]string // per BY field, this event's values
 	key     []string   // the group key being added
@@ -459,12 +460,13 @@ func (s *run) finish(partial bool, stop error) (*Result, error) {
 
 func (r *rule) finding(row aggregate.Row, loc *time.Location) Finding {
 	f := Finding{
-		Detection: r.name,
-		Columns:   make([]Column, 0, len(r.columns)),
-		Count:     row.Count,
-		FirstTime: row.First,
-		LastTime:  row.Last,
-		builder:   r.builder,
+		Detection:  r.name,
+		SearchName: r.search,
+		Columns:    make([]Column, 0, len(r.columns)),
+		Count:      row.Count,
+		FirstTime:  row.First,
+		LastTime:   row.Last,
+		builder:    r.builder,
 	}
 	for j, name := range r.byCols {
 		f.Columns = append(f.Columns, Column{Name: name, Kind: Text, Values: []string{row.Key[j]}})

@@ -38,6 +38,8 @@ type Column struct {
 type Finding struct {
 	// Detection is the name of the detection that produced the finding.
 	Detection string
+	// SearchName is the detection's saved-search name (see Meta.SearchName).
+	SearchName string
 	// Columns are the result columns, BY fields first, in SPL order.
 	Columns []Column
 	// Count is the number of matching events in the group.

@@ -225,7 +225,7 @@ func decodeGraph(source string, rec Record, ev *SignInEvent) error {
 // since the decoder accepts null and reports other shapes obscurely.
 func checkObject(data []byte) *problem {
 	i := 0
-	for i < len(data) && (data[i] == ' ' || data[i] == '\t') {
+	for i < len(data) && (data[i] == ' ' || data[i] == '\t' || data[i] == '\r') {
 		i++
 	}
 	if i == len(data) {

@@ -220,33 +220,44 @@ func (b *Builder) Append(dst []Event, f Finding) []Event {
 		return dst
 	}
 
-	// Each kind of slice is one allocation shared by all events, cut with
-	// full slice expressions so that an append to one event's slice copies
-	// instead of overwriting its neighbour's.
+	// All events' string lists share one allocation and their threat types
+	// another. Event k owns block k of each, laid out as threat values,
+	// MITRE IDs, stories, and cut with full slice expressions so that an
+	// append to one event's slice copies instead of overwriting the next.
 	nt := 0
 	for _, to := range b.threats {
 		nt += countNonEmpty(vals[to.field])
 	}
-	var threats []string
-	var threatTypes []ThreatObjectType
-	if nt > 0 {
-		threats = make([]string, 0, n*nt)
-		threatTypes = make([]ThreatObjectType, 0, n*nt)
+	nm, ns := len(b.mitre), len(b.stories)
+	per := nt + nm + ns
+	var strs []string
+	var types []ThreatObjectType
+	if per > 0 {
+		strs = make([]string, 0, n*per)
 		for _, to := range b.threats {
 			for _, v := range vals[to.field] {
 				if v != "" {
-					threats = append(threats, v)
-					threatTypes = append(threatTypes, to.typ)
+					strs = append(strs, v)
 				}
 			}
 		}
-		for len(threats) < n*nt {
-			threats = append(threats, threats[:nt]...)
-			threatTypes = append(threatTypes, threatTypes[:nt]...)
+		strs = append(strs, b.mitre...)
+		strs = append(strs, b.stories...)
+		for len(strs) < n*per {
+			strs = append(strs, strs[:per]...)
 		}
 	}
-	mitre := repeat(b.mitre, n)
-	stories := repeat(b.stories, n)
+	if nt > 0 {
+		types = make([]ThreatObjectType, 0, n*nt)
+		for _, to := range b.threats {
+			for range countNonEmpty(vals[to.field]) {
+				types = append(types, to.typ)
+			}
+		}
+		for len(types) < n*nt {
+			types = append(types, types[:nt]...)
+		}
+	}
 	msg := b.render(vals)
 	t := f.Time().UTC()
 
@@ -264,10 +275,10 @@ func (b *Builder) Append(dst []Event, f Finding) []Event {
 				RiskObjectType:    ro.typ,
 				RiskScore:         ro.score,
 				RiskMessage:       msg,
-				ThreatObject:      part(threats, k, nt),
-				ThreatObjectType:  part(threatTypes, k, nt),
-				MITRETechniqueIDs: part(mitre, k, len(b.mitre)),
-				AnalyticStories:   part(stories, k, len(b.stories)),
+				ThreatObject:      cut(strs, k*per, nt),
+				ThreatObjectType:  cut(types, k*nt, nt),
+				MITRETechniqueIDs: cut(strs, k*per+nt, nm),
+				AnalyticStories:   cut(strs, k*per+nt+nm, ns),
 			})
 			k++
 		}
@@ -320,19 +331,11 @@ func countNonEmpty(vs []string) int {
 	return n
 }
 
-// repeat returns n copies of s back to back, or nil when s is empty.
-func repeat(s []string, n int) []string {
-	if len(s) == 0 {
-		return nil
-	}
-	return slices.Repeat(s, n)
-}
-
-// part returns the k-th block of size elements of s, with its capacity cut
-// to its length, or nil when size is 0.
-func part[T any](s []T, k, size int) []T {
+// cut returns the size elements of s from off, with capacity cut to the
+// length, or nil when size is 0.
+func cut[T any](s []T, off, size int) []T {
 	if size == 0 {
 		return nil
 	}
-	return s[k*size : (k+1)*size : (k+1)*size]
+	return s[off : off+size : off+size]
 }

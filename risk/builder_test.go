@@ -17,7 +17,7 @@ type row struct {
 }
 
 func (r row) Values(field string) []string { return r.vals[field] }
-func (r row) Time() time.Time               { return r.t }
+func (r row) Time() time.Time              { return r.t }
 
 // consentFields are the output columns of the consent-denied detection.
 var consentFields = []string{"user", "src_ip", "appDisplayName", "status.failureReason", "firstTime", "lastTime"}
@@ -360,9 +360,18 @@ func TestBuild(t *testing.T) {
 			reason: "a multivalue risk field gives one event per non-empty value, in value order; the message joins all values",
 			vals:   map[string][]string{"user": {"a@x", "", "b@x", "c@x"}, "src_ip": {"203.0.113.24"}},
 			want: []Event{
-				with(func(e *Event) { e.RiskObject = "a@x"; e.RiskMessage = "User a@x  b@x c@x denied consent for an OAuth application." }),
-				with(func(e *Event) { e.RiskObject = "b@x"; e.RiskMessage = "User a@x  b@x c@x denied consent for an OAuth application." }),
-				with(func(e *Event) { e.RiskObject = "c@x"; e.RiskMessage = "User a@x  b@x c@x denied consent for an OAuth application." }),
+				with(func(e *Event) {
+					e.RiskObject = "a@x"
+					e.RiskMessage = "User a@x  b@x c@x denied consent for an OAuth application."
+				}),
+				with(func(e *Event) {
+					e.RiskObject = "b@x"
+					e.RiskMessage = "User a@x  b@x c@x denied consent for an OAuth application."
+				}),
+				with(func(e *Event) {
+					e.RiskObject = "c@x"
+					e.RiskMessage = "User a@x  b@x c@x denied consent for an OAuth application."
+				}),
 			},
 		},
 		{
@@ -374,9 +383,15 @@ func TestBuild(t *testing.T) {
 			},
 			vals: map[string][]string{"user": {"u@x"}, "src_ip": {"203.0.113.24"}, "appDisplayName": {"App A", "App B"}},
 			want: []Event{
-				with(func(e *Event) { e.RiskObject, e.RiskObjectType, e.RiskScore, e.RiskMessage = "App A", Other, 20, "u@x on App A App B" }),
-				with(func(e *Event) { e.RiskObject, e.RiskObjectType, e.RiskScore, e.RiskMessage = "App B", Other, 20, "u@x on App A App B" }),
-				with(func(e *Event) { e.RiskObject, e.RiskObjectType, e.RiskScore, e.RiskMessage = "u@x", User, 50, "u@x on App A App B" }),
+				with(func(e *Event) {
+					e.RiskObject, e.RiskObjectType, e.RiskScore, e.RiskMessage = "App A", Other, 20, "u@x on App A App B"
+				}),
+				with(func(e *Event) {
+					e.RiskObject, e.RiskObjectType, e.RiskScore, e.RiskMessage = "App B", Other, 20, "u@x on App A App B"
+				}),
+				with(func(e *Event) {
+					e.RiskObject, e.RiskObjectType, e.RiskScore, e.RiskMessage = "u@x", User, 50, "u@x on App A App B"
+				}),
 			},
 		},
 		{

@@ -199,9 +199,8 @@ func writeFindingsJSON(w io.Writer, findings []detection.Finding, searchName boo
 }
 
 func withSearchName(f detection.Finding) detection.Finding {
-	m := detection.Meta{Name: f.Detection}
 	cols := make([]detection.Column, 0, len(f.Columns)+1)
-	cols = append(cols, detection.Column{Name: "search_name", Kind: detection.Text, Values: []string{m.SearchName()}})
+	cols = append(cols, detection.Column{Name: "search_name", Kind: detection.Text, Values: []string{f.SearchName}})
 	f.Columns = append(cols, f.Columns...)
 	return f
 }

@@ -1,0 +1,155 @@
+// Package detectiontest checks that a [detection.Detection] keeps the
+// contract the engine and Splunk rely on, in the manner of testing/slogtest:
+// one function runs the shared checks against any detection, built-in or
+// written by a user, and returns every violation at once.
+//
+//	func TestMyRule(t *testing.T) {
+//		if err := detectiontest.Check(myRule{}); err != nil {
+//			t.Error(err)
+//		}
+//	}
+package detectiontest
+
+import (
+	"errors"
+	"fmt"
+	"reflect"
+	"regexp"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"github.com/escudo-dev/escudo/detection"
+	"github.com/escudo-dev/escudo/event"
+)
+
+// mitreID is the form of a MITRE ATT&CK technique ID: T1528, T1078.004.
+var mitreID = regexp.MustCompile(`^T\d{4}(\.\d{3})?$`)
+
+// Check runs the conformance checks on d and returns their violations
+// joined with errors.Join, or nil. It checks that:
+//   - the metadata is complete: id, name, version, date, author, status,
+//     type, data source, description, MITRE technique IDs of the right
+//     form, and at least one analytic story;
+//   - the grouping and the RBA spec compile in an engine (fields exist,
+//     every $token$ of the risk message names an output column), and a
+//     TTP or Anomaly rule has at least one risk object;
+//   - Match neither panics nor modifies the event, on an empty event and
+//     on one with every field set, and answers the same twice.
+func Check(d detection.Detection) error {
+	if d == nil {
+		return errors.New("nil detection")
+	}
+	var errs []error
+	fail := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
+
+	m := d.Meta()
+	for _, f := range []struct{ name, value string }{
+		{"id", m.ID}, {"name", m.Name}, {"date", m.Date}, {"author", m.Author},
+		{"status", m.Status}, {"type", m.Type}, {"description", m.Description},
+	} {
+		if strings.TrimSpace(f.value) == "" {
+			fail("meta: empty %s", f.name)
+		}
+	}
+	if m.Version <= 0 {
+		fail("meta: version %d, want a positive number", m.Version)
+	}
+	if m.Date != "" {
+		if _, err := time.Parse(time.DateOnly, m.Date); err != nil {
+			fail("meta: date %q, want YYYY-MM-DD", m.Date)
+		}
+	}
+	if len(m.DataSource) == 0 {
+		fail("meta: no data source")
+	}
+	if len(m.Tags.MITREAttackID) == 0 {
+		fail("meta: no MITRE ATT&CK technique ID")
+	}
+	for _, id := range m.Tags.MITREAttackID {
+		if !mitreID.MatchString(id) {
+			fail("meta: MITRE ATT&CK ID %q, want the form T1234 or T1234.567", id)
+		}
+	}
+	if len(m.Tags.AnalyticStory) == 0 {
+		fail("meta: no analytic story")
+	}
+	if (m.Type == "TTP" || m.Type == "Anomaly") && len(m.RBA.RiskObjects) == 0 {
+		fail("rba: a %s detection needs at least one risk object", m.Type)
+	}
+	if _, err := detection.NewEngine(detection.Options{}, d); err != nil {
+		errs = append(errs, err)
+	}
+
+	for _, ev := range []*event.SignInEvent{{}, Full()} {
+		before := ev.Clone()
+		first, err := match(d, ev)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		if !reflect.DeepEqual(&before, ev) {
+			fail("match: modified the event")
+		}
+		if again, _ := match(d, ev); again != first {
+			fail("match: answered %v then %v for the same event", first, again)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func match(d detection.Detection, ev *event.SignInEvent) (ok bool, err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			err = fmt.Errorf("match: panicked: %v\n%s", v, debug.Stack())
+		}
+	}()
+	return d.Match(ev), nil
+}
+
+// Full returns a sign-in with every field set, for tests that want to see
+// a rule handle a complete record.
+func Full() *event.SignInEvent {
+	t, f := true, false
+	code := int32(65004)
+	lat, lon, alt := 47.674, -122.121, 120.5
+	return &event.SignInEvent{
+		ID:                      "6f0c2d1e-4b7a-4e59-9a3c-2f1d8e7b5a10",
+		CreatedDateTime:         time.Date(2025, 3, 14, 9, 21, 7, 0, time.UTC),
+		UserDisplayName:         "Megan Bowen",
+		UserPrincipalName:       "megan.bowen@example.com",
+		UserID:                  "0b9f8a7c-1d2e-4f3a-8b6c-5d4e3f2a1b0c",
+		AppID:                   "7e3f9c2a-5b1d-4c8e-9f0a-1b2c3d4e5f60",
+		AppDisplayName:          "Contoso Expense Sync",
+		IPAddress:               "203.0.113.24",
+		ClientAppUsed:           "Browser",
+		CorrelationID:           "c1d2e3f4-a5b6-4c7d-8e9f-0a1b2c3d4e5f",
+		ConditionalAccessStatus: "notApplied",
+		IsInteractive:           &t,
+		RiskDetail:              "none",
+		RiskLevelAggregated:     "none",
+		RiskLevelDuringSignIn:   "none",
+		RiskState:               "none",
+		RiskEventTypes:          []string{"unfamiliarFeatures"},
+		RiskEventTypesV2:        []string{"unfamiliarFeatures"},
+		ResourceDisplayName:     "Microsoft Graph",
+		ResourceID:              "00000003-0000-0000-c000-000000000000",
+		Status: event.Status{
+			ErrorCode:         &code,
+			FailureReason:     "User declined to consent to access the app.",
+			AdditionalDetails: "The user selected Cancel on the consent prompt.",
+		},
+		DeviceDetail: event.DeviceDetail{
+			Browser: "Edge 122.0.0", DeviceID: "d1", DisplayName: "LAPTOP-1",
+			IsCompliant: &f, IsManaged: &f, OperatingSystem: "Windows 10", TrustType: "Azure AD registered",
+		},
+		Location: event.Location{
+			City: "Redmond", State: "Washington", CountryOrRegion: "US",
+			GeoCoordinates: event.GeoCoordinates{Altitude: &alt, Latitude: &lat, Longitude: &lon},
+		},
+		AppliedConditionalAccessPolicies: []event.AppliedConditionalAccessPolicy{{
+			ID: "a1b2", DisplayName: "Require MFA", EnforcedGrantControls: []string{"Mfa"},
+			EnforcedSessionControls: []string{"SignInFrequency"}, Result: "success",
+		}},
+	}
+}

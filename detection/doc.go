@@ -1,0 +1,34 @@
+// Package detection runs detections over sign-ins, the way Splunk runs an
+// ESCU search: a base search that picks events ([Detection.Match]), then
+// `stats ... BY` ([Grouping]), then the site's `_filter` macro
+// ([Options].Suppress).
+//
+// A [Detection] is small: its metadata ([Meta], every field of an ESCU
+// detection's YAML, including its RBA spec), a predicate over
+// [event.SignInEvent], and a Grouping that names BY fields (with renames)
+// and aggregates (count, min/max of _time, values, dc). The [Engine] owns
+// everything else: it compiles the detections once (resolving field names,
+// validating risk specs), reads the input in a single pass, decodes each
+// record once for all detections, keeps one grouping table per detection,
+// and returns [Finding] rows that carry the SPL result columns and turn
+// into Splunk risk events with [Finding.Risk].
+//
+// # Semantics
+//
+// The engine copies Splunk's behaviour where ESCU results depend on it:
+// a match whose BY field is missing, null or empty is dropped; firstTime
+// and lastTime are the minimum and maximum event time whatever the input
+// order, rendered in UTC (or [Options].Location) as 2006-01-02T15:04:05
+// with sub-seconds truncated; rows are sorted by their BY values, bytewise,
+// in BY order; values() is distinct and sorted bytewise.
+//
+// # Robustness
+//
+// Bad input never crashes a run: a bad record stops it with a located
+// *[event.DecodeError], or is skipped and counted in lenient mode. A
+// detection that panics is reported as a *[PanicError] and the others go
+// on. Cancelling the context stops a run promptly with [Result].Partial set.
+//
+// The package detectiontest checks any Detection against the contract, and
+// package rules holds the built-in catalogue.
+package detection

@@ -1,0 +1,423 @@
+package detection_test
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"io"
+	"iter"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/escudo-dev/escudo/detection"
+	"github.com/escudo-dev/escudo/event"
+	"github.com/escudo-dev/escudo/risk"
+)
+
+// update is accepted so that `go test ./... -update` works in every
+// package; this package has no golden files of its own.
+var _ = flag.Bool("update", false, "rewrite golden files (none in this package)")
+
+// rule is a configurable detection for tests.
+type rule struct {
+	name  string
+	match func(*event.SignInEvent) bool
+	group detection.Grouping
+	rba   risk.Spec
+}
+
+func (r rule) Meta() detection.Meta {
+	return detection.Meta{Name: r.name, RBA: r.rba, Tags: detection.Tags{MITREAttackID: []string{"T1528"}, AnalyticStory: []string{"Test Story"}}}
+}
+func (r rule) Match(ev *event.SignInEvent) bool { return r.match(ev) }
+func (r rule) Grouping() detection.Grouping     { return r.group }
+func code(c int32) func(*event.SignInEvent) bool {
+	return func(ev *event.SignInEvent) bool { return ev.Status.ErrorCode != nil && *ev.Status.ErrorCode == c }
+}
+
+func consentRule() rule {
+	return rule{
+		name:  "consent",
+		match: code(65004),
+		group: detection.Grouping{
+			By: []detection.By{{Field: "userPrincipalName", As: "user"}, {Field: "ipAddress", As: "src_ip"}},
+			Stats: []detection.Stat{
+				{Func: detection.Count},
+				{Func: detection.Min, Field: "_time", As: "firstTime"},
+				{Func: detection.Max, Field: "_time", As: "lastTime"},
+				{Func: detection.Values, Field: "appDisplayName", As: "apps"},
+				{Func: detection.DistinctCount, Field: "appDisplayName", As: "app_count"},
+			},
+		},
+		rba: risk.Spec{
+			Message:       "User $user$ denied consent from $src_ip$.",
+			RiskObjects:   []risk.RiskObject{{Field: "user", Type: risk.User, Score: 50}},
+			ThreatObjects: []risk.ThreatObject{{Field: "src_ip", Type: risk.IPAddress}},
+		},
+	}
+}
+
+// line builds one Graph sign-in JSON line.
+func line(user, ip, app string, code int, created string) string {
+	fields := []string{`"createdDateTime":"` + created + `"`, `"status":{"errorCode":` + itoa(code) + `}`}
+	if user != "" {
+		fields = append(fields, `"userPrincipalName":"`+user+`"`)
+	}
+	if ip != "" {
+		fields = append(fields, `"ipAddress":"`+ip+`"`)
+	}
+	if app != "" {
+		fields = append(fields, `"appDisplayName":"`+app+`"`)
+	}
+	return "{" + strings.Join(fields, ",") + "}\n"
+}
+
+func itoa(n int) string {
+	if n == 0 {
+		return "0"
+	}
+	s := ""
+	for n > 0 {
+		s = string(rune('0'+n%10)) + s
+		n /= 10
+	}
+	return s
+}
+
+func runOn(t *testing.T, opts detection.Options, input string, ds ...detection.Detection) (*detection.Result, error) {
+	t.Helper()
+	eng, err := detection.NewEngine(opts, ds...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := event.NewReader(strings.NewReader(input))
+	r.Name = "in.jsonl"
+	return eng.Run(context.Background(), r)
+}
+
+func jsonLines(fs []detection.Finding) []string {
+	var out []string
+	for _, f := range fs {
+		out = append(out, string(f.AppendJSON(nil)))
+	}
+	return out
+}
+
+func TestEngineGrouping(t *testing.T) {
+	tests := []struct {
+		name   string
+		reason string
+		input  string
+		want   []string
+	}{
+		{
+			name:   "times out of order",
+			reason: "firstTime/lastTime are min/max of event time whatever the input order; ctime truncates sub-seconds",
+			input: line("a@example.com", "192.0.2.1", "App", 65004, "2025-03-14T10:00:59.999Z") +
+				line("a@example.com", "192.0.2.1", "App", 65004, "2025-03-14T09:00:00Z") +
+				line("a@example.com", "192.0.2.1", "App", 65004, "2025-03-14T09:30:00Z"),
+			want: []string{`{"user":"a@example.com","src_ip":"192.0.2.1","count":3,"firstTime":"2025-03-14T09:00:00","lastTime":"2025-03-14T10:00:59","apps":["App"],"app_count":1}`},
+		},
+		{
+			name:   "null BY field dropped",
+			reason: "an event with a missing or empty BY field joins no group, as in Splunk",
+			input: line("a@example.com", "", "App", 65004, "2025-03-14T09:00:00Z") +
+				line("", "192.0.2.1", "App", 65004, "2025-03-14T09:00:00Z") +
+				`{"createdDateTime":"2025-03-14T09:00:00Z","userPrincipalName":"","ipAddress":null,"status":{"errorCode":65004}}` + "\n",
+			want: nil,
+		},
+		{
+			name:   "non-BY field missing is kept",
+			reason: "values() ignores a missing value but the event still counts",
+			input: line("a@example.com", "192.0.2.1", "", 65004, "2025-03-14T09:00:00Z") +
+				line("a@example.com", "192.0.2.1", "B", 65004, "2025-03-14T09:00:01Z"),
+			want: []string{`{"user":"a@example.com","src_ip":"192.0.2.1","count":2,"firstTime":"2025-03-14T09:00:00","lastTime":"2025-03-14T09:00:01","apps":["B"],"app_count":1}`},
+		},
+		{
+			name:   "sorted by BY values bytewise",
+			reason: "rows sort by user then src_ip, bytewise: upper case first, IPv6 after IPv4 digits",
+			input: line("b@example.com", "192.0.2.1", "App", 65004, "2025-03-14T09:00:00Z") +
+				line("a@example.com", "2001:db8::1", "App", 65004, "2025-03-14T09:00:00Z") +
+				line("a@example.com", "192.0.2.1", "Zed", 65004, "2025-03-14T09:00:00Z") +
+				line("a@example.com", "192.0.2.1", "App", 65004, "2025-03-14T09:00:00Z") +
+				line("A@example.com", "192.0.2.1", "App", 65004, "2025-03-14T09:00:00Z"),
+			want: []string{
+				`{"user":"A@example.com","src_ip":"192.0.2.1","count":1,"firstTime":"2025-03-14T09:00:00","lastTime":"2025-03-14T09:00:00","apps":["App"],"app_count":1}`,
+				`{"user":"a@example.com","src_ip":"192.0.2.1","count":2,"firstTime":"2025-03-14T09:00:00","lastTime":"2025-03-14T09:00:00","apps":["App","Zed"],"app_count":2}`,
+				`{"user":"a@example.com","src_ip":"2001:db8::1","count":1,"firstTime":"2025-03-14T09:00:00","lastTime":"2025-03-14T09:00:00","apps":["App"],"app_count":1}`,
+				`{"user":"b@example.com","src_ip":"192.0.2.1","count":1,"firstTime":"2025-03-14T09:00:00","lastTime":"2025-03-14T09:00:00","apps":["App"],"app_count":1}`,
+			},
+		},
+		{
+			name:   "non-matching codes",
+			reason: "only errorCode 65004 matches: not 650040, not 0",
+			input: line("a@example.com", "192.0.2.1", "App", 650040, "2025-03-14T09:00:00Z") +
+				line("a@example.com", "192.0.2.1", "App", 0, "2025-03-14T09:00:00Z"),
+			want: nil,
+		},
+		{
+			name:   "offset timestamps are UTC",
+			reason: "a +02:00 createdDateTime is rendered in UTC",
+			input:  line("a@example.com", "192.0.2.1", "App", 65004, "2025-03-14T11:00:00+02:00"),
+			want:   []string{`{"user":"a@example.com","src_ip":"192.0.2.1","count":1,"firstTime":"2025-03-14T09:00:00","lastTime":"2025-03-14T09:00:00","apps":["App"],"app_count":1}`},
+		},
+		{
+			name:   "escaping",
+			reason: "quotes, dollars, non-ASCII and HTML characters are written as JSON, not HTML-escaped",
+			input:  line(`zoë@example.org`, "192.0.2.1", `Acme \"Pay$\" <&>`, 65004, "2025-03-14T09:00:00Z"),
+			want:   []string{`{"user":"zoë@example.org","src_ip":"192.0.2.1","count":1,"firstTime":"2025-03-14T09:00:00","lastTime":"2025-03-14T09:00:00","apps":["Acme \"Pay$\" <&>"],"app_count":1}`},
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			res, err := runOn(t, detection.Options{}, tc.input, consentRule())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tc.want, jsonLines(res.Findings)); diff != "" {
+				t.Errorf("%s\n(-want +got):\n%s", tc.reason, diff)
+			}
+		})
+	}
+}
+
+func TestEngineMultivalueBy(t *testing.T) {
+	r := rule{
+		name:  "by policy result",
+		match: func(*event.SignInEvent) bool { return true },
+		group: detection.Grouping{By: []detection.By{{Field: "appliedConditionalAccessPolicies{}.result", As: "result"}}, Stats: []detection.Stat{{Func: detection.Count}}},
+	}
+	in := `{"createdDateTime":"2025-03-14T09:00:00Z","appliedConditionalAccessPolicies":[{"result":"success"},{"result":"notApplied"}]}` + "\n" +
+		`{"createdDateTime":"2025-03-14T09:00:00Z","appliedConditionalAccessPolicies":[{"result":"success"}]}` + "\n" +
+		`{"createdDateTime":"2025-03-14T09:00:00Z","appliedConditionalAccessPolicies":[]}` + "\n"
+	res, err := runOn(t, detection.Options{}, in, r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{`{"result":"notApplied","count":1}`, `{"result":"success","count":2}`}
+	if diff := cmp.Diff(want, jsonLines(res.Findings)); diff != "" {
+		t.Errorf("a multivalue BY field puts the event in one group per value; an empty array drops it (-want +got):\n%s", diff)
+	}
+}
+
+func TestEngineLocation(t *testing.T) {
+	loc := time.FixedZone("UTC+2", 2*3600)
+	res, err := runOn(t, detection.Options{Location: loc}, line("a@example.com", "192.0.2.1", "App", 65004, "2025-03-14T09:00:00Z"), consentRule())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := res.Findings[0].Value("firstTime"); got != "2025-03-14T11:00:00" {
+		t.Errorf("firstTime = %q, want the search's time zone 2025-03-14T11:00:00", got)
+	}
+}
+
+func TestNewEngineErrors(t *testing.T) {
+	bad := rule{
+		name:  "bad",
+		match: code(1),
+		group: detection.Grouping{
+			By: []detection.By{{Field: "nope"}, {Field: "ipAddress", As: "x"}},
+			Stats: []detection.Stat{
+				{Func: detection.Min, Field: "createdDateTime"},
+				{Func: detection.Values, Field: "alsoNope", As: "x"},
+				{Func: detection.Func(99)},
+			},
+		},
+		rba: risk.Spec{Message: "User $user$", RiskObjects: []risk.RiskObject{{Field: "user", Type: risk.User, Score: 500}}},
+	}
+	_, err := detection.NewEngine(detection.Options{Suppress: map[string]func(detection.Finding) bool{"typo": nil}}, bad, consentRule(), consentRule(), nil)
+	if err == nil {
+		t.Fatal("NewEngine accepted broken detections")
+	}
+	var got []string
+	for _, e := range err.(interface{ Unwrap() []error }).Unwrap() {
+		var re *detection.RuleError
+		if !errors.As(e, &re) {
+			t.Errorf("error %v is not a *RuleError", e)
+			continue
+		}
+		got = append(got, re.Detection)
+	}
+	want := []string{"bad", "bad", "bad", "bad", "bad", "bad", "consent", "#3", "typo"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("every problem must be reported, each naming its detection (-want +got):\n%s\nerror:\n%v", diff, err)
+	}
+	for _, wantText := range []string{`unknown field "nope"`, `unknown field "alsoNope"`, `min supports only _time, got "createdDateTime"`,
+		`duplicate output column "x"`, "unknown function Func(99)", "risk_objects[0].score", `duplicate detection name`, "nil detection", "suppression hook"} {
+		if !strings.Contains(err.Error(), wantText) {
+			t.Errorf("error does not mention %q:\n%v", wantText, err)
+		}
+	}
+	if !errors.Is(err, event.ErrUnknownField) {
+		t.Error("errors.Is(err, event.ErrUnknownField) = false")
+	}
+}
+
+func TestEngineSuppress(t *testing.T) {
+	in := line("a@example.com", "192.0.2.1", "App", 65004, "2025-03-14T09:00:00Z") +
+		line("svc@example.com", "192.0.2.1", "App", 65004, "2025-03-14T09:00:00Z")
+	opts := detection.Options{Suppress: map[string]func(detection.Finding) bool{
+		"consent": func(f detection.Finding) bool { u, _ := f.Value("user"); return strings.HasPrefix(u, "svc@") },
+	}}
+	res, err := runOn(t, opts, in, consentRule())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Findings) != 1 || res.Findings[0].Columns[0].Values[0] != "a@example.com" {
+		t.Errorf("suppression hook did not drop exactly the svc@ finding: %v", jsonLines(res.Findings))
+	}
+}
+
+func TestEnginePanic(t *testing.T) {
+	boom := rule{name: "boom", match: func(ev *event.SignInEvent) bool { return *ev.IsInteractive }, group: detection.Grouping{Stats: []detection.Stat{{Func: detection.Count}}}}
+	in := line("a@example.com", "192.0.2.1", "App", 65004, "2025-03-14T09:00:00Z")
+	res, err := runOn(t, detection.Options{}, in, boom, consentRule())
+	var pe *detection.PanicError
+	if !errors.As(err, &pe) || pe.Detection != "boom" {
+		t.Fatalf("err = %v, want a *PanicError naming boom", err)
+	}
+	if len(res.Findings) != 1 || res.Findings[0].Detection != "consent" || res.Partial {
+		t.Errorf("the other detection must still report its complete findings: %+v", res)
+	}
+}
+
+func TestEngineBadInput(t *testing.T) {
+	good := line("a@example.com", "192.0.2.1", "App", 65004, "2025-03-14T09:00:00Z")
+	in := good + `{"createdDateTime":"2025-03-14T09:00:00Z","status":{"errorCode":"abc"}}` + "\n" + "<html>\n" + good
+	t.Run("strict", func(t *testing.T) {
+		res, err := runOn(t, detection.Options{}, in, consentRule())
+		var de *event.DecodeError
+		if !errors.As(err, &de) || de.Line != 2 || de.Source != "in.jsonl" || de.Path != "status.errorCode" {
+			t.Fatalf("err = %v, want a DecodeError at in.jsonl:2 status.errorCode", err)
+		}
+		if !res.Partial || res.Counts != (event.Counts{Records: 2, Decoded: 1, Bad: 1}) {
+			t.Errorf("result = %+v, want partial with 2 records, 1 decoded, 1 bad", res)
+		}
+	})
+	t.Run("lenient", func(t *testing.T) {
+		res, err := runOn(t, detection.Options{Lenient: true, MaxErrors: 1}, in, consentRule())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Partial || res.Counts != (event.Counts{Records: 4, Decoded: 2, Bad: 2}) || len(res.Errors) != 1 {
+			t.Errorf("result = %+v, want 4 records, 2 decoded, 2 bad, 1 error kept", res)
+		}
+		if len(res.Findings) != 1 || res.Findings[0].Count != 2 {
+			t.Errorf("findings = %v, want the two good records in one group", jsonLines(res.Findings))
+		}
+	})
+}
+
+func TestEngineCancel(t *testing.T) {
+	eng, err := detection.NewEngine(detection.Options{}, consentRule())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	// An endless input: the run can only end by cancellation.
+	var seen int
+	endless := func(yield func(event.SignInEvent, error) bool) {
+		c := int32(65004)
+		for i := 0; ; i++ {
+			seen++
+			if i == 100 {
+				cancel()
+			}
+			ev := event.SignInEvent{UserPrincipalName: "a@example.com", IPAddress: "192.0.2.1", Status: event.Status{ErrorCode: &c}, CreatedDateTime: time.Unix(int64(i), 0)}
+			if !yield(ev, nil) {
+				return
+			}
+		}
+	}
+	res, err := eng.RunEvents(ctx, iter.Seq2[event.SignInEvent, error](endless))
+	if !errors.Is(err, context.Canceled) || !res.Partial {
+		t.Fatalf("err = %v, partial = %v; want context.Canceled and a partial result", err, res.Partial)
+	}
+	if seen > 102 || len(res.Findings) != 1 || res.Findings[0].Count != 100 {
+		t.Errorf("engine went on after cancellation: saw %d events, findings %v", seen, jsonLines(res.Findings))
+	}
+}
+
+func TestEngineInputs(t *testing.T) {
+	eng, err := detection.NewEngine(detection.Options{}, consentRule())
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := event.NewReader(strings.NewReader(line("a@example.com", "192.0.2.1", "App", 65004, "2025-03-14T09:00:00Z")))
+	b := event.NewReader(strings.NewReader(line("a@example.com", "192.0.2.1", "App", 65004, "2025-03-14T08:00:00Z")))
+	res, err := eng.Run(context.Background(), a, b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{`{"user":"a@example.com","src_ip":"192.0.2.1","count":2,"firstTime":"2025-03-14T08:00:00","lastTime":"2025-03-14T09:00:00","apps":["App"],"app_count":1}`}
+	if diff := cmp.Diff(want, jsonLines(res.Findings)); diff != "" {
+		t.Errorf("groups must span inputs (-want +got):\n%s", diff)
+	}
+}
+
+func TestRunEventsMatchesRun(t *testing.T) {
+	in := line("a@example.com", "192.0.2.1", "App", 65004, "2025-03-14T09:00:00Z") + line("b@example.com", "192.0.2.2", "App", 65004, "2025-03-14T09:00:00Z")
+	eng, err := detection.NewEngine(detection.Options{}, consentRule())
+	if err != nil {
+		t.Fatal(err)
+	}
+	r1, err := eng.Run(context.Background(), event.NewReader(strings.NewReader(in)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r2, err := eng.RunEvents(context.Background(), event.NewReader(strings.NewReader(in)).All())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(jsonLines(r1.Findings), jsonLines(r2.Findings)); diff != "" {
+		t.Errorf("RunEvents differs from Run (-Run +RunEvents):\n%s", diff)
+	}
+	if r1.Counts != r2.Counts {
+		t.Errorf("counts differ: %+v vs %+v", r1.Counts, r2.Counts)
+	}
+}
+
+func TestRisk(t *testing.T) {
+	res, err := runOn(t, detection.Options{}, line("a@example.com", "192.0.2.1", "App", 65004, "2025-03-14T09:00:00.5Z"), consentRule())
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []risk.Event{{
+		Time: time.Date(2025, 3, 14, 9, 0, 0, 5e8, time.UTC), SearchName: "ESCU - consent - Rule",
+		RiskObject: "a@example.com", RiskObjectType: risk.User, RiskScore: 50,
+		RiskMessage:  "User a@example.com denied consent from 192.0.2.1.",
+		ThreatObject: []string{"192.0.2.1"}, ThreatObjectType: []risk.ThreatObjectType{risk.IPAddress},
+		MITRETechniqueIDs: []string{"T1528"}, AnalyticStories: []string{"Test Story"},
+	}}
+	if diff := cmp.Diff(want, res.Risk()); diff != "" {
+		t.Errorf("risk events (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff(want, res.Findings[0].Risk()); diff != "" {
+		t.Errorf("Finding.Risk (-want +got):\n%s", diff)
+	}
+}
+
+// failingReader fails after its data, like a broken disk or network.
+type failingReader struct{ r io.Reader }
+
+func (f failingReader) Read(p []byte) (int, error) {
+	n, err := f.r.Read(p)
+	if err == io.EOF {
+		return n, errors.New("disk on fire")
+	}
+	return n, err
+}
+
+func TestEngineInputError(t *testing.T) {
+	eng, err := detection.NewEngine(detection.Options{Lenient: true}, consentRule())
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := eng.Run(context.Background(), event.NewReader(failingReader{strings.NewReader(line("a@example.com", "192.0.2.1", "App", 65004, "2025-03-14T09:00:00Z"))}))
+	if err == nil || !strings.Contains(err.Error(), "disk on fire") || !res.Partial {
+		t.Errorf("err = %v, partial = %v: an input failure must stop even a lenient run and mark it partial", err, res.Partial)
+	}
+}

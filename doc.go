@@ -1,0 +1,44 @@
+// Package escudo is a library for security detections written as Go code:
+// it reads Microsoft Entra ID sign-ins, runs Splunk ESCU detections over
+// them in one streaming pass, groups what matched the way Splunk's
+// `stats ... BY` does, and turns each finding into Splunk Enterprise
+// Security risk-based-alerting (RBA) risk events.
+//
+// This package holds only this overview; the work is done in the packages
+// below.
+//
+// # Pipeline
+//
+//	bytes ──event.Reader──▶ event.SignInEvent ──detection.Engine──▶ detection.Finding ──Finding.Risk──▶ risk.Event
+//
+//	eng, err := detection.NewEngine(detection.Options{}, rules.O365UserConsentDenied())
+//	res, err := eng.Run(ctx, event.NewReader(f)) // one pass, every detection
+//	for _, f := range res.Findings {             // SPL result rows, sorted
+//		for _, ev := range f.Risk() { ... }      // Splunk risk events
+//	}
+//
+// # Packages
+//
+//   - [github.com/escudo-dev/escudo/event]: the typed [event.SignInEvent]
+//     (the Microsoft Graph signIn resource), field accessors by Splunk
+//     name, and the streaming [event.Reader] with located errors.
+//   - [github.com/escudo-dev/escudo/aggregate]: a grouping table, the
+//     engine of `stats count min(_time) max(_time) values(X) dc(X) BY ...`,
+//     with deterministic rows and Merge of partial tables.
+//   - [github.com/escudo-dev/escudo/detection]: the [detection.Detection]
+//     interface, rule metadata, the single-pass [detection.Engine] and
+//     [detection.Finding].
+//   - [github.com/escudo-dev/escudo/detection/rules]: the built-in ESCU
+//     catalogue, starting with "O365 User Consent Denied for OAuth
+//     Application".
+//   - [github.com/escudo-dev/escudo/detection/detectiontest]: conformance
+//     checks for any detection, built-in or your own.
+//   - [github.com/escudo-dev/escudo/risk]: the RBA spec, its validation,
+//     and [risk.Event] with Splunk's risk field names.
+//
+// # Writing a rule
+//
+// A rule implements three methods: Meta (what it is), Match (which events
+// it wants) and Grouping (how matches aggregate). The examples/customrule
+// program shows one in about thirty lines, run next to a built-in rule.
+package escudo
