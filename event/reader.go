@@ -207,7 +207,7 @@ func decodeGraph(source string, rec Record, ev *SignInEvent) error {
 		return locate(source, rec, p)
 	}
 	w := graphWire{SignInEvent: ev}
-	if err := json.Unmarshal(rec.Data, &w); err != nil {
+	if err := unmarshal(rec.Data, &w); err != nil {
 		return locate(source, rec, explain(rec.Data, err))
 	}
 	if w.CreatedDateTime == "" {
@@ -220,6 +220,27 @@ func decodeGraph(source string, rec Record, ev *SignInEvent) error {
 	ev.CreatedDateTime = t
 	return nil
 }
+
+// unmarshal decodes one JSON object with goccy/go-json. A well-formed
+// object ends with '}'; anything else is refused before goccy sees it,
+// because goccy v0.10 reads past its buffer on a record that ends inside
+// an escaped key (goccy/go-json#575, #577), a crash under -race.
+func unmarshal(data []byte, v any) error {
+	end := len(data) - 1
+	for end >= 0 && isSpace(data[end]) {
+		end--
+	}
+	if end < 0 || data[end] != '}' {
+		return errUnterminated
+	}
+	return json.Unmarshal(data, v)
+}
+
+// errUnterminated is a decoder error that explain() turns into the exact
+// syntax problem with the walker.
+var errUnterminated = errors.New("record does not end with '}'")
+
+func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
 
 // checkObject rejects a record that is not a JSON object before decoding,
 // since the decoder accepts null and reports other shapes obscurely.

@@ -8,8 +8,8 @@ import (
 	"time"
 )
 
-// Finding is what a [Builder] reads of a detection result row.
-// Implementations need not be safe for concurrent use; Build calls Values
+// Finding is what a [Builder] reads of a detection result row. Build uses a
+// Finding only during the call, from the calling goroutine, and calls Values
 // at most once per distinct field.
 type Finding interface {
 	// Values returns the values of the named field: one element for a

@@ -3,6 +3,7 @@ package risk
 import (
 	"bytes"
 	stdjson "encoding/json"
+	"errors"
 	"fmt"
 	"time"
 	"unicode/utf8"
@@ -90,20 +91,22 @@ func (e Event) MarshalJSON() ([]byte, error) {
 }
 
 // UnmarshalJSON reads the form [Event.MarshalJSON] writes and replaces *e
-// with it; the JSON literal null leaves *e unchanged. Keys match as in
-// encoding/json (exactly, else without regard to case), unknown keys are
-// ignored and missing keys leave fields at their zero value. A missing or
-// null _time gives the zero time; any other _time must be an RFC 3339 string
-// whose year in UTC is in 0000..9999, or the error wraps [ErrBadTime].
-// Time is set in UTC, empty lists become nil and invalid UTF-8 in strings
-// becomes U+FFFD, so that a decoded Event encodes and decodes to itself.
-// Risk and threat object types are not checked, as ES allows custom ones.
+// with it; the JSON literal null leaves *e unchanged. Keys match without
+// regard to case, as in encoding/json; unknown keys are ignored and missing
+// keys leave fields at their zero value.
+//
+// A missing or null _time gives the zero time; any other _time must be an
+// RFC 3339 string whose year in UTC is in 0000..9999, or the error wraps
+// [ErrBadTime]. Time is set in UTC, empty lists become nil and invalid UTF-8
+// in strings becomes U+FFFD, so that a decoded Event encodes and decodes to
+// itself. Risk and threat object types are not checked, as ES allows custom
+// ones.
 func (e *Event) UnmarshalJSON(data []byte) error {
 	// Validate with the standard library first: goccy/go-json v0.10.5
 	// crashes the process (a fatal checkptr error under -race,
 	// goccy/go-json#575) on some malformed input, such as {"\29\.
 	if !stdjson.Valid(data) {
-		return fmt.Errorf("risk: decode event: invalid JSON")
+		return errors.New("risk: decode event: invalid JSON")
 	}
 	if bytes.Equal(bytes.TrimSpace(data), []byte("null")) {
 		return nil
