@@ -42,6 +42,22 @@ type Options struct {
 	// MaxErrors is how many errors a lenient run keeps; zero means
 	// DefaultMaxErrors.
 	MaxErrors int
+	// Progress, if set, is called from the running goroutine every
+	// ProgressEvery records and once at the end of each input, so that a
+	// long run can show how far it is. It must return quickly.
+	Progress func(Progress)
+}
+
+// ProgressEvery is how many records pass between two Progress calls.
+const ProgressEvery = 16384
+
+// Progress is how far a run is.
+type Progress struct {
+	// Counts is the accounting of the records read so far.
+	Counts event.Counts
+	// Bytes is the number of input bytes read so far, over all inputs
+	// (decompressed bytes for gzip input).
+	Bytes int64
 }
 
 // Engine runs many detections over one stream of sign-ins in a single
@@ -50,6 +66,7 @@ type Options struct {
 // An Engine is immutable once built, and safe for concurrent use: each
 // Run keeps its own state.
 type Engine struct {
+	progress  func(Progress)
 	rules     []*rule
 	loc       *time.Location
 	lenient   bool
@@ -77,7 +94,7 @@ type rule struct {
 // It reports every problem at once, as errors joined with errors.Join,
 // each a *[RuleError].
 func NewEngine(opts Options, detections ...Detection) (*Engine, error) {
-	e := &Engine{loc: opts.Location, lenient: opts.Lenient, maxErrors: opts.MaxErrors}
+	e := &Engine{loc: opts.Location, lenient: opts.Lenient, maxErrors: opts.MaxErrors, progress: opts.Progress}
 	if e.loc == nil {
 		e.loc = time.UTC
 	}
@@ -244,6 +261,7 @@ func (e *Engine) Run(ctx context.Context, inputs ...*event.Reader) (*Result, err
 	s := e.newRun()
 	var ev event.SignInEvent
 	done := ctx.Done()
+	var before int64 // bytes of the inputs already read
 	for _, r := range inputs {
 		for {
 			select {
@@ -251,8 +269,15 @@ func (e *Engine) Run(ctx context.Context, inputs ...*event.Reader) (*Result, err
 				return s.finish(true, ctx.Err())
 			default:
 			}
+			if e.progress != nil && s.counts.Records%ProgressEvery == 0 {
+				e.progress(Progress{Counts: s.counts, Bytes: before + r.Offset()})
+			}
 			rec, err := r.ReadRecord()
 			if err == io.EOF {
+				before += r.Offset()
+				if e.progress != nil {
+					e.progress(Progress{Counts: s.counts, Bytes: before})
+				}
 				break
 			}
 			if err == nil {

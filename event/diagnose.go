@@ -418,3 +418,18 @@ func wantAt(path string) string {
 	}
 	return ""
 }
+
+// valueWithText returns the first value of a valid JSON document whose raw
+// text is text, for decoder errors that carry a value but no offset.
+func valueWithText(data []byte, text string) (span, bool) {
+	var found span
+	ok := false
+	walk(data, func(s span) bool {
+		if string(data[s.start:s.end]) == text {
+			found, ok = s, true
+			return false
+		}
+		return true
+	})
+	return found, ok
+}

@@ -2,20 +2,17 @@ package event
 
 import (
 	"bufio"
-	"bytes"
 	"errors"
-	"fmt"
 	"io"
 	"iter"
-	"time"
-
-	json "github.com/goccy/go-json"
 )
 
 // DefaultMaxRecordSize is the record size limit of a [Reader] whose
 // MaxRecordSize is zero: far above a real sign-in (1–5 KB) and below what
 // would exhaust memory. Splunk's own add-on truncates events at 2 MiB.
 const DefaultMaxRecordSize = 1 << 20
+
+const readBufferSize = 64 << 10
 
 // Record is one raw record of the input and where it starts.
 type Record struct {
@@ -26,6 +23,10 @@ type Record struct {
 	Line int
 	// Offset is the 0-based byte offset of the record's first byte.
 	Offset int64
+	// Format is the record format Decode applies: the Reader's Format, or
+	// the one detected from the input's first record; Auto when neither is
+	// known yet.
+	Format Format
 }
 
 // Counts is the accounting of a read: every record is either decoded or
@@ -39,15 +40,22 @@ type Counts struct {
 	Bad int64
 }
 
-// Reader reads sign-in records from JSON lines: one Graph signIn object per
-// line, as the Graph API returns them. Blank lines are skipped, CRLF line
-// ends and a leading UTF-8 byte-order mark are accepted.
+// Reader reads sign-in records from an export, whatever its layout: JSON
+// lines, a JSON array, Graph API response pages, Azure Monitor
+// {"records": [...]} documents, concatenated documents, any of them
+// gzip-compressed (recognised by its magic bytes). The record format
+// (Graph, Azure Monitor, Log Analytics) is detected from the first record
+// unless Format is set. Blank lines, CRLF line ends and a leading UTF-8
+// byte-order mark are accepted.
 //
 // A Reader follows the shape of encoding/csv: set the exported fields
 // before the first read, then call [Reader.Read] until [io.EOF], or range
 // over [Reader.All]. A bad record is reported as a *[DecodeError]; reading
 // may go on after it, at the next record, so a caller can skip bad records.
-// An error that is not a *DecodeError (a failing io.Reader) ends the input.
+// (When a JSON document's structure itself is broken, the error says the
+// rest of the input cannot be read, and the input ends there.) An error
+// that is not a *DecodeError (a failing io.Reader, corrupt gzip) ends the
+// input.
 //
 // Invalid UTF-8 inside strings is replaced by U+FFFD, as encoding/json
 // does; a repeated key keeps its last value.
@@ -59,24 +67,36 @@ type Reader struct {
 	// MaxRecordSize is the largest record accepted, in bytes; a longer one
 	// is reported with ErrTooLong and skipped. Zero means DefaultMaxRecordSize.
 	MaxRecordSize int
+	// Format is the record format; Auto (the zero value) detects it from
+	// the first record.
+	Format Format
 
-	br     *bufio.Reader
-	buf    []byte // the current record when it spans bufio's buffer
-	line   int    // lines consumed
-	offset int64  // bytes consumed
-	err    error  // sticky input error or io.EOF
-	counts Counts
+	br       *bufio.Reader
+	started  bool
+	gzip     bool
+	mode     frameMode
+	stack    []frame // open containers, in document mode
+	buf      []byte  // the current record when not read in place
+	line     int     // 1-based line of the next unread byte
+	offset   int64   // bytes consumed
+	err      error   // sticky end: io.EOF or an input error
+	detected Format
+	counts   Counts
 }
 
 // NewReader returns a Reader that reads from r.
 func NewReader(r io.Reader) *Reader {
-	return &Reader{br: bufio.NewReaderSize(r, 64<<10)}
+	return &Reader{br: bufio.NewReaderSize(&stickyReader{r: r}, readBufferSize)}
 }
 
-// Counts returns the accounting of the records read so far with
-// [Reader.Read], [Reader.All] or [Reader.ReadAll]. Records returned by
-// ReadRecord count as records; their decoding is the caller's to count.
+// Counts returns the accounting of the records read so far. Records
+// returned by ReadRecord count as records; their decoding is counted only
+// when done through Read, ReadInto, ReadAll or All.
 func (r *Reader) Counts() Counts { return r.counts }
+
+// Offset returns the number of input bytes consumed so far (for gzip
+// input, decompressed bytes).
+func (r *Reader) Offset() int64 { return r.offset }
 
 func (r *Reader) maxSize() int {
 	if r.MaxRecordSize > 0 {
@@ -85,52 +105,6 @@ func (r *Reader) maxSize() int {
 	return DefaultMaxRecordSize
 }
 
-// ReadRecord returns the next record without decoding it, for callers that
-// decide themselves what to decode (such as a detection engine that skips
-// records no rule can match). It returns io.EOF at the end of the input,
-// and a *DecodeError wrapping ErrTooLong for a record over the size limit,
-// after which reading resumes at the next line.
-func (r *Reader) ReadRecord() (Record, error) {
-	for {
-		if r.err != nil {
-			return Record{}, r.err
-		}
-		start, line := r.offset, r.line+1
-		data, n, tooLong, err := r.readLine()
-		r.offset += int64(n)
-		if n > 0 {
-			r.line++
-		}
-		if err != nil {
-			if !errors.Is(err, io.EOF) {
-				err = fmt.Errorf("read %s: %w", r.nameOr("input"), err)
-			}
-			r.err = err
-			if n == 0 {
-				return Record{}, err
-			}
-		}
-		if tooLong {
-			r.counts.Records++
-			r.counts.Bad++
-			return Record{}, &DecodeError{Source: r.Name, Line: line, Offset: start, Err: fmt.Errorf("%w: over %d bytes", ErrTooLong, r.maxSize())}
-		}
-		if line == 1 {
-			if bytes.HasPrefix(data, utf8BOM) {
-				data = data[len(utf8BOM):]
-				start += int64(len(utf8BOM))
-			}
-		}
-		if isBlank(data) {
-			continue
-		}
-		r.counts.Records++
-		return Record{Data: data, Line: line, Offset: start}, nil
-	}
-}
-
-var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
-
 func (r *Reader) nameOr(def string) string {
 	if r.Name != "" {
 		return r.Name
@@ -138,52 +112,49 @@ func (r *Reader) nameOr(def string) string {
 	return def
 }
 
-// readLine reads one line and returns it without its terminator, the number
-// of bytes consumed, and whether it was over the size limit (then its bytes
-// were discarded). It never holds more than the limit in memory.
-func (r *Reader) readLine() (data []byte, n int, tooLong bool, err error) {
-	limit := r.maxSize()
-	r.buf = r.buf[:0]
-	for {
-		frag, e := r.br.ReadSlice('\n')
-		n += len(frag)
-		if !tooLong {
-			if len(r.buf)+len(frag) > limit+2 { // +2 for the CRLF terminator
-				tooLong = true
-				r.buf = r.buf[:0]
-			} else if e == bufio.ErrBufferFull || len(r.buf) > 0 {
-				r.buf = append(r.buf, frag...)
+// ReadRecord returns the next record without decoding it, for callers that
+// decide themselves what to decode (such as a detection engine that skips
+// records no rule can match). It returns io.EOF at the end of the input,
+// and a *DecodeError for a record over the size limit or a broken
+// document structure.
+func (r *Reader) ReadRecord() (Record, error) {
+	if r.err != nil {
+		return Record{}, r.err
+	}
+	if !r.started {
+		if err := r.start(); err != nil {
+			r.err = r.inputError(err)
+			return Record{}, r.err
+		}
+	}
+	var rec Record
+	var err error
+	if r.mode == modeDocuments {
+		rec, err = r.nextInDocument()
+	} else {
+		rec, err = r.nextLine()
+	}
+	if err != nil {
+		if !isDecodeError(err) {
+			r.err = err
+		}
+		return Record{}, err
+	}
+	rec.Format = r.Format
+	if rec.Format == Auto {
+		if r.detected == Auto {
+			if f, ok := detectFormat(rec.Data); ok {
+				r.detected = f
 			}
 		}
-		if e == bufio.ErrBufferFull {
-			continue
-		}
-		if tooLong {
-			return nil, n, true, e
-		}
-		if len(r.buf) > 0 {
-			data = r.buf
-		} else {
-			data = frag
-		}
-		data = bytes.TrimSuffix(data, []byte("\n"))
-		data = bytes.TrimSuffix(data, []byte("\r"))
-		if len(data) > limit {
-			return nil, n, true, e
-		}
-		return data, n, false, e
+		rec.Format = r.detected
 	}
+	return rec, nil
 }
 
-func isBlank(b []byte) bool {
-	for _, c := range b {
-		switch c {
-		case ' ', '\t', '\r', '\n':
-		default:
-			return false
-		}
-	}
-	return true
+func isDecodeError(err error) bool {
+	var de *DecodeError
+	return errors.As(err, &de)
 }
 
 // Decode decodes rec into ev, which it overwrites entirely. On failure it
@@ -191,145 +162,7 @@ func isBlank(b []byte) bool {
 // Decode does not change the Reader and is safe for concurrent use, so
 // records may be decoded on several goroutines.
 func (r *Reader) Decode(rec Record, ev *SignInEvent) error {
-	return decodeGraph(r.Name, rec, ev)
-}
-
-// graphWire is the decoding target: the event, with the timestamp kept as
-// text so that a bad one can be reported with its position.
-type graphWire struct {
-	*SignInEvent
-	CreatedDateTime string `json:"createdDateTime"`
-}
-
-func decodeGraph(source string, rec Record, ev *SignInEvent) error {
-	*ev = SignInEvent{}
-	if p := checkObject(rec.Data); p != nil {
-		return locate(source, rec, p)
-	}
-	w := graphWire{SignInEvent: ev}
-	if err := unmarshal(rec.Data, &w); err != nil {
-		return locate(source, rec, explain(rec.Data, err))
-	}
-	if w.CreatedDateTime == "" {
-		return locate(source, rec, atPath(rec.Data, "createdDateTime", ErrMissingTime))
-	}
-	t, err := time.Parse(time.RFC3339, w.CreatedDateTime)
-	if err != nil {
-		return locate(source, rec, atPath(rec.Data, "createdDateTime", &TypeError{Want: KindTime.String(), Got: fmt.Sprintf("%q", w.CreatedDateTime)}))
-	}
-	ev.CreatedDateTime = t
-	return nil
-}
-
-// unmarshal decodes one JSON object with goccy/go-json. A well-formed
-// object ends with '}'; anything else is refused before goccy sees it,
-// because goccy v0.10 reads past its buffer on a record that ends inside
-// an escaped key (goccy/go-json#575, #577), a crash under -race.
-func unmarshal(data []byte, v any) error {
-	end := len(data) - 1
-	for end >= 0 && isSpace(data[end]) {
-		end--
-	}
-	if end < 0 || data[end] != '}' {
-		return errUnterminated
-	}
-	return json.Unmarshal(data, v)
-}
-
-// errUnterminated is a decoder error that explain() turns into the exact
-// syntax problem with the walker.
-var errUnterminated = errors.New("record does not end with '}'")
-
-func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
-
-// checkObject rejects a record that is not a JSON object before decoding,
-// since the decoder accepts null and reports other shapes obscurely.
-func checkObject(data []byte) *problem {
-	i := 0
-	for i < len(data) && (data[i] == ' ' || data[i] == '\t' || data[i] == '\r') {
-		i++
-	}
-	if i == len(data) {
-		return &problem{off: i, err: fmt.Errorf("%w: empty record", ErrSyntax)}
-	}
-	var what string
-	switch c := data[i]; {
-	case c == '{':
-		return nil
-	case c == '[':
-		what = "an array"
-	case c == '"':
-		what = "a string"
-	case c == '-' || c >= '0' && c <= '9':
-		what = "a number"
-	case c == 'n':
-		what = "null"
-	case c == 't' || c == 'f':
-		what = "a boolean"
-	case c == '<':
-		return &problem{off: i, err: fmt.Errorf("%w: starts with '<', not JSON (an HTML page?)", ErrSyntax)}
-	default:
-		if p := walk(data, nil); p != nil {
-			return p
-		}
-		what = "not an object"
-	}
-	if p := walk(data, nil); p != nil {
-		return p
-	}
-	return &problem{off: i, err: fmt.Errorf("%w: got %s", ErrNotObject, what)}
-}
-
-// explain turns a decoder error into a located problem.
-func explain(data []byte, err error) *problem {
-	if p := walk(data, nil); p != nil {
-		return p // a real syntax error, located exactly
-	}
-	// The JSON is well-formed, so the decoder refused a value's type. Find
-	// the value at the decoder's offset, and say what the schema wants.
-	var off int64 = -1
-	var te *json.UnmarshalTypeError
-	var se *json.SyntaxError
-	switch {
-	case errors.As(err, &te):
-		off = te.Offset
-	case errors.As(err, &se):
-		off = se.Offset
-	}
-	if off >= 0 && off <= int64(len(data)) {
-		if s, ok := valueAt(data, int(off)); ok {
-			want := wantAt(s.path)
-			if want == "" && te != nil {
-				want = te.Type.String()
-			}
-			if want == "" {
-				want = "another type"
-			}
-			return &problem{off: s.start, path: s.path, err: &TypeError{Want: want, Got: describe(data[s.start:s.end])}}
-		}
-	}
-	return &problem{off: 0, err: fmt.Errorf("%w: %v", ErrSyntax, err)}
-}
-
-// atPath reports err at the value at path, or at the record when absent.
-func atPath(data []byte, path string, err error) *problem {
-	if s, ok := valueOf(data, path); ok {
-		return &problem{off: s.start, path: path, err: err}
-	}
-	return &problem{off: 0, path: path, err: err}
-}
-
-// locate turns a problem within a record into a DecodeError with the
-// input's line and byte offset.
-func locate(source string, rec Record, p *problem) *DecodeError {
-	off := min(max(p.off, 0), len(rec.Data))
-	return &DecodeError{
-		Source: source,
-		Line:   rec.Line + bytes.Count(rec.Data[:off], []byte("\n")),
-		Offset: rec.Offset + int64(off),
-		Path:   p.path,
-		Err:    p.err,
-	}
+	return decode(r.Name, rec, ev)
 }
 
 // Read reads and decodes the next record. It returns io.EOF at the end of
@@ -385,8 +218,7 @@ func (r *Reader) All() iter.Seq2[SignInEvent, error] {
 			if err == io.EOF {
 				return
 			}
-			var de *DecodeError
-			if !yield(ev, err) || err != nil && !errors.As(err, &de) {
+			if !yield(ev, err) || err != nil && !isDecodeError(err) {
 				return
 			}
 		}

@@ -67,6 +67,93 @@ type SignInEvent struct {
 	// AppliedConditionalAccessPolicies lists the Conditional Access policies
 	// evaluated for the sign-in.
 	AppliedConditionalAccessPolicies []AppliedConditionalAccessPolicy `json:"appliedConditionalAccessPolicies"`
+
+	// The fields below are Graph beta properties, present in the Azure
+	// Monitor and Log Analytics exports and in beta API pages.
+
+	// AuthenticationDetails lists the authentication steps, one per method tried.
+	AuthenticationDetails []AuthenticationDetail `json:"authenticationDetails"`
+	// AuthenticationRequirement is singleFactorAuthentication or multiFactorAuthentication.
+	AuthenticationRequirement string `json:"authenticationRequirement"`
+	// AuthenticationProtocol is the protocol used, such as "deviceCode" or "ropc".
+	AuthenticationProtocol string `json:"authenticationProtocol"`
+	// UserAgent is the client's user agent string.
+	UserAgent string `json:"userAgent"`
+	// UserType is "member" or "guest"; the Azure Monitor and Log Analytics
+	// spellings "Member" and "Guest" are normalised to Graph's.
+	UserType string `json:"userType"`
+	// TokenIssuerType is the identity provider, such as "AzureAD".
+	TokenIssuerType string `json:"tokenIssuerType"`
+	// CrossTenantAccessType is the cross-tenant access type, such as "b2bCollaboration".
+	CrossTenantAccessType string `json:"crossTenantAccessType"`
+	// ServicePrincipalID is the service principal's ID, for application sign-ins.
+	ServicePrincipalID string `json:"servicePrincipalId"`
+	// ServicePrincipalName is the service principal's name, for application sign-ins.
+	ServicePrincipalName string `json:"servicePrincipalName"`
+	// ProcessingTimeInMilliseconds is the time the service took; nil when null.
+	ProcessingTimeInMilliseconds *int32 `json:"processingTimeInMilliseconds"`
+	// MFADetail is the legacy summary of the MFA method used.
+	MFADetail MFADetail `json:"mfaDetail"`
+
+	// Envelope holds the Azure Monitor or Log Analytics fields around the
+	// sign-in; it is zero for Graph records.
+	Envelope Envelope `json:"-"`
+}
+
+// AuthenticationDetail is one authentication step of a sign-in (Graph beta
+// authenticationDetail).
+type AuthenticationDetail struct {
+	// AuthenticationMethod is the method used, such as "Password" or "Mobile app notification".
+	AuthenticationMethod string `json:"authenticationMethod"`
+	// AuthenticationMethodDetail adds detail, such as "Password in the cloud".
+	AuthenticationMethodDetail string `json:"authenticationMethodDetail"`
+	// AuthenticationStepDateTime is when the step happened.
+	AuthenticationStepDateTime time.Time `json:"authenticationStepDateTime"`
+	// AuthenticationStepRequirement is why the step was required, such as "Primary authentication".
+	AuthenticationStepRequirement string `json:"authenticationStepRequirement"`
+	// AuthenticationStepResultDetail is the step's outcome, such as "MFA successfully completed".
+	AuthenticationStepResultDetail string `json:"authenticationStepResultDetail"`
+	// Succeeded reports whether the step succeeded; nil when null.
+	Succeeded *bool `json:"succeeded"`
+}
+
+// MFADetail is the legacy Graph beta mfaDetail.
+type MFADetail struct {
+	// AuthMethod is the MFA method, such as "PhoneAppNotification".
+	AuthMethod string `json:"authMethod"`
+	// AuthDetail is detail about it, such as a masked phone number.
+	AuthDetail string `json:"authDetail"`
+}
+
+// Envelope is what an Azure Monitor resource-log record or a Log Analytics
+// row carries around the sign-in. Splunk's azure:monitor:aad source type
+// exposes these fields by the names given here.
+type Envelope struct {
+	// Format is the format the event was read from.
+	Format Format
+	// Time is the record's time: Azure Monitor's time, or Log Analytics'
+	// TimeGenerated. It is not the event time (see SignInEvent.Time).
+	Time time.Time
+	// Category is the log category, such as SignInLogs or NonInteractiveUserSignInLogs.
+	Category string
+	// OperationName is "Sign-in activity" for sign-ins.
+	OperationName string
+	// ResultType is the error code as text, "0" for success.
+	ResultType string
+	// ResultDescription is the error text; empty on success.
+	ResultDescription string
+	// CallerIPAddress is the client IP as Azure Monitor records it.
+	CallerIPAddress string
+	// TenantID is the Entra tenant's ID.
+	TenantID string
+	// CorrelationID is the envelope's correlation ID.
+	CorrelationID string
+	// Identity is the actor's display name (or, for some categories, a JSON object as text).
+	Identity string
+	// Level is the record's level, such as "4" (Informational).
+	Level string
+	// Location is the sign-in's two-letter country code.
+	Location string
 }
 
 // Status is the Graph signInStatus: the outcome of a sign-in.
@@ -136,6 +223,17 @@ type AppliedConditionalAccessPolicy struct {
 }
 
 // Time returns the event time: the sign-in's CreatedDateTime.
+//
+// It is the same rule in every format, so the same sign-in exported from
+// Graph, Azure Monitor or Log Analytics falls in the same groups and time
+// bins: Graph's createdDateTime, Azure Monitor's properties.createdDateTime,
+// Log Analytics' CreatedDateTime. Only when a record lacks it does the
+// reader fall back to the record's own time (Azure Monitor time, Log
+// Analytics TimeGenerated), and CreatedDateTime then holds that time.
+//
+// Splunk's azure:monitor:aad source type takes _time from the envelope
+// time instead, which trails the sign-in by the export delay (seconds);
+// results at a time-bin edge can differ from Splunk's by that much.
 func (e *SignInEvent) Time() time.Time { return e.CreatedDateTime }
 
 // Clone returns a deep copy of e that shares no slices or pointers with it.
@@ -149,6 +247,14 @@ func (e *SignInEvent) Clone() SignInEvent {
 	c.DeviceDetail.IsManaged = clonePtr(e.DeviceDetail.IsManaged)
 	g := &c.Location.GeoCoordinates
 	g.Altitude, g.Latitude, g.Longitude = clonePtr(g.Altitude), clonePtr(g.Latitude), clonePtr(g.Longitude)
+	c.ProcessingTimeInMilliseconds = clonePtr(e.ProcessingTimeInMilliseconds)
+	if e.AuthenticationDetails != nil {
+		c.AuthenticationDetails = make([]AuthenticationDetail, len(e.AuthenticationDetails))
+		for i, d := range e.AuthenticationDetails {
+			d.Succeeded = clonePtr(d.Succeeded)
+			c.AuthenticationDetails[i] = d
+		}
+	}
 	if e.AppliedConditionalAccessPolicies != nil {
 		c.AppliedConditionalAccessPolicies = make([]AppliedConditionalAccessPolicy, len(e.AppliedConditionalAccessPolicies))
 		for i, p := range e.AppliedConditionalAccessPolicies {

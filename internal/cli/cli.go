@@ -16,6 +16,7 @@ import (
 	"runtime"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"github.com/escudo-dev/escudo/detection"
 	"github.com/escudo-dev/escudo/event"
@@ -54,6 +55,7 @@ func (p Program) Main(args []string, stdin io.Reader, stdout, stderr io.Writer) 
 	jsonOut := fs.Bool("json", false, "print findings as JSON lines")
 	riskOut := fs.Bool("risk", false, "print risk events as JSON lines")
 	lenient := fs.Bool("lenient", false, "skip bad records (counted, summary on stderr) instead of stopping at the first")
+	formatName := fs.String("format", "auto", "record format: "+strings.Join(event.Formats(), ", "))
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "usage: %s %s\n", p.Name, p.Usage)
 		fs.PrintDefaults()
@@ -69,7 +71,19 @@ func (p Program) Main(args []string, stdin io.Reader, stdout, stderr io.Writer) 
 		return ExitUsage
 	}
 
-	eng, err := detection.NewEngine(detection.Options{Lenient: *lenient}, p.Detections...)
+	format, err := event.ParseFormat(*formatName)
+	if err != nil {
+		fmt.Fprintf(stderr, "%s: -format: %v\n", p.Name, err)
+		return ExitUsage
+	}
+
+	opts := detection.Options{Lenient: *lenient}
+	var meter *progressLine
+	if isTerminal(stderr) {
+		meter = &progressLine{w: stderr, name: p.Name}
+		opts.Progress = meter.update
+	}
+	eng, err := detection.NewEngine(opts, p.Detections...)
 	if err != nil {
 		fmt.Fprintf(stderr, "%s: %v\n", p.Name, err)
 		return ExitError
@@ -79,7 +93,7 @@ func (p Program) Main(args []string, stdin io.Reader, stdout, stderr io.Writer) 
 	if len(files) == 0 {
 		files = []string{SamplePath(p.Sample)}
 	}
-	inputs, closeAll, err := open(files, stdin)
+	inputs, closeAll, err := open(files, stdin, format)
 	if err != nil {
 		fmt.Fprintf(stderr, "%s: %v\n", p.Name, err)
 		return ExitError
@@ -89,6 +103,7 @@ func (p Program) Main(args []string, stdin io.Reader, stdout, stderr io.Writer) 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	res, runErr := eng.Run(ctx, inputs...)
+	meter.clear()
 
 	if runErr != nil && !res.Partial {
 		// A detection panicked: report it, print the rest.
@@ -107,6 +122,9 @@ func (p Program) Main(args []string, stdin io.Reader, stdout, stderr io.Writer) 
 	case *riskOut:
 		writeRiskJSON(w, res.Risk())
 	default:
+		if res.Partial {
+			fmt.Fprintln(w, "(interrupted: results are partial)")
+		}
 		writeTables(w, res, eng)
 	}
 	if err := w.Flush(); err != nil {
@@ -142,7 +160,7 @@ func errorLine(err error) string {
 }
 
 // open opens the named files; "-" is standard input.
-func open(names []string, stdin io.Reader) ([]*event.Reader, func(), error) {
+func open(names []string, stdin io.Reader, format event.Format) ([]*event.Reader, func(), error) {
 	var files []*os.File
 	closeAll := func() {
 		for _, f := range files {
@@ -165,9 +183,56 @@ func open(names []string, stdin io.Reader) ([]*event.Reader, func(), error) {
 			r = event.NewReader(f)
 			r.Name = name
 		}
+		r.Format = format
 		inputs = append(inputs, r)
 	}
 	return inputs, closeAll, nil
+}
+
+// isTerminal reports whether w is a terminal, where a live progress line
+// helps; scripts and CI, whose stderr is a file or pipe, get none.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+// progressLine draws a live status line on a terminal, at most a few times
+// a second, and erases it at the end.
+type progressLine struct {
+	w     io.Writer
+	name  string
+	start time.Time
+	last  time.Time
+	drawn bool
+}
+
+func (m *progressLine) update(p detection.Progress) {
+	now := time.Now()
+	if m.start.IsZero() {
+		m.start = now
+	}
+	if now.Sub(m.last) < 200*time.Millisecond {
+		return
+	}
+	m.last = now
+	secs := now.Sub(m.start).Seconds()
+	rate := 0.0
+	if secs > 0 {
+		rate = float64(p.Bytes) / secs / 1e6
+	}
+	fmt.Fprintf(m.w, "\r\x1b[K%s: %.1f MB, %d records (%.1f MB/s), %d skipped", m.name, float64(p.Bytes)/1e6, p.Counts.Records, rate, p.Counts.Bad)
+	m.drawn = true
+}
+
+// clear erases the progress line; a nil meter does nothing.
+func (m *progressLine) clear() {
+	if m != nil && m.drawn {
+		fmt.Fprint(m.w, "\r\x1b[K")
+	}
 }
 
 // SamplePath finds a bundled sample, given relative to the repository

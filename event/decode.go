@@ -1,0 +1,526 @@
+package event
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	json "github.com/goccy/go-json"
+)
+
+// ErrNotSignIn means a record is valid but holds something other than a
+// sign-in, such as an Azure Monitor AuditLogs record.
+var ErrNotSignIn = errors.New("not a sign-in record")
+
+// decode turns one record into ev according to its format.
+func decode(source string, rec Record, ev *SignInEvent) error {
+	*ev = SignInEvent{}
+	if p := checkObject(rec.Data); p != nil {
+		return locate(source, rec, p)
+	}
+	f := rec.Format
+	if f == Auto {
+		f, _ = detectFormat(rec.Data)
+	}
+	var p *problem
+	switch f {
+	case AzureMonitor:
+		p = decodeAzure(rec.Data, ev)
+	case LogAnalytics:
+		p = decodeLogAnalytics(rec.Data, ev)
+	default:
+		p = decodeGraph(rec.Data, ev)
+	}
+	if p != nil {
+		return locate(source, rec, p)
+	}
+	normalise(ev)
+	return nil
+}
+
+// normalise maps the spellings that differ between exports to Graph's, so
+// that the same sign-in decodes to the same event from every format.
+func normalise(ev *SignInEvent) {
+	for i := range ev.AuthenticationDetails {
+		d := &ev.AuthenticationDetails[i]
+		d.AuthenticationStepDateTime = d.AuthenticationStepDateTime.UTC()
+	}
+	switch ev.UserType {
+	case "Member":
+		ev.UserType = "member"
+	case "Guest":
+		ev.UserType = "guest"
+	}
+}
+
+// graphWire is the decoding target of a Graph signIn: the event, with the
+// timestamp kept as text so that a bad one can be reported in place.
+type graphWire struct {
+	*SignInEvent
+	CreatedDateTime string `json:"createdDateTime"`
+}
+
+func decodeGraph(data []byte, ev *SignInEvent) *problem {
+	w := graphWire{SignInEvent: ev}
+	if err := unmarshal(data, &w); err != nil {
+		return explain(data, err, wantAt)
+	}
+	if w.CreatedDateTime == "" {
+		return atPath(data, "createdDateTime", ErrMissingTime)
+	}
+	t, p := parseTime(data, "createdDateTime", w.CreatedDateTime)
+	if p != nil {
+		return p
+	}
+	ev.CreatedDateTime = t
+	return nil
+}
+
+func parseTime(data []byte, path, s string) (time.Time, *problem) {
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		return time.Time{}, atPath(data, path, &TypeError{Want: KindTime.String(), Got: strconv.Quote(s)})
+	}
+	return t.UTC(), nil
+}
+
+// signInCategories are the Azure Monitor categories that hold sign-ins.
+func isSignInCategory(c string) bool {
+	switch c {
+	case "SignInLogs", "NonInteractiveUserSignInLogs", "ServicePrincipalSignInLogs", "ManagedIdentitySignInLogs":
+		return true
+	}
+	return false
+}
+
+// azureWire is an Azure Monitor resource-log record around a sign-in.
+type azureWire struct {
+	Time              string     `json:"time"`
+	OperationName     string     `json:"operationName"`
+	Category          string     `json:"category"`
+	TenantID          string     `json:"tenantId"`
+	ResultType        flexString `json:"resultType"`
+	ResultDescription string     `json:"resultDescription"`
+	CallerIPAddress   string     `json:"callerIpAddress"`
+	CorrelationID     string     `json:"correlationId"`
+	Identity          flexString `json:"identity"`
+	Level             flexString `json:"Level"`
+	Location          string     `json:"location"`
+	Properties        *graphWire `json:"properties"`
+}
+
+func decodeAzure(data []byte, ev *SignInEvent) *problem {
+	props := &graphWire{SignInEvent: ev}
+	w := azureWire{Properties: props}
+	if err := unmarshal(data, &w); err != nil {
+		return explain(data, err, wantAzure)
+	}
+	if w.Category != "" && !isSignInCategory(w.Category) {
+		return atPath(data, "category", fmt.Errorf("%w: category %q", ErrNotSignIn, w.Category))
+	}
+	if w.Properties == nil || w.Properties.SignInEvent == nil {
+		return atPath(data, "properties", fmt.Errorf("%w: no properties", ErrNotSignIn))
+	}
+	if w.Properties.SignInEvent != ev { // the decoder allocated its own
+		*ev = *w.Properties.SignInEvent
+	}
+	env := Envelope{
+		Format: AzureMonitor, Category: w.Category, OperationName: w.OperationName,
+		ResultType: string(w.ResultType), ResultDescription: w.ResultDescription,
+		CallerIPAddress: w.CallerIPAddress, TenantID: w.TenantID, CorrelationID: w.CorrelationID,
+		Identity: string(w.Identity), Level: string(w.Level), Location: w.Location,
+	}
+	if w.Time != "" {
+		t, p := parseTime(data, "time", w.Time)
+		if p != nil {
+			return p
+		}
+		env.Time = t
+	}
+	switch {
+	case w.Properties.CreatedDateTime != "":
+		t, p := parseTime(data, "properties.createdDateTime", w.Properties.CreatedDateTime)
+		if p != nil {
+			return p
+		}
+		ev.CreatedDateTime = t
+	case !env.Time.IsZero():
+		ev.CreatedDateTime = env.Time
+	default:
+		return atPath(data, "properties.createdDateTime", ErrMissingTime)
+	}
+	ev.Envelope = env
+	return nil
+}
+
+func wantAzure(path string) string {
+	switch {
+	case path == "properties":
+		return "an object"
+	case strings.HasPrefix(path, "properties."):
+		return wantAt(strings.TrimPrefix(path, "properties."))
+	case path == "time":
+		return KindTime.String()
+	}
+	return "a string"
+}
+
+// laWire is a Log Analytics SigninLogs row. The dynamic columns are kept
+// raw and decoded one by one, so that an error names its column.
+type laWire struct {
+	TimeGenerated                string     `json:"TimeGenerated"`
+	CreatedDateTime              string     `json:"CreatedDateTime"`
+	ID                           string     `json:"Id"`
+	UserDisplayName              string     `json:"UserDisplayName"`
+	UserPrincipalName            string     `json:"UserPrincipalName"`
+	UserID                       string     `json:"UserId"`
+	AppID                        string     `json:"AppId"`
+	AppDisplayName               string     `json:"AppDisplayName"`
+	IPAddress                    string     `json:"IPAddress"`
+	ClientAppUsed                string     `json:"ClientAppUsed"`
+	CorrelationID                string     `json:"CorrelationId"`
+	ConditionalAccessStatus      string     `json:"ConditionalAccessStatus"`
+	IsInteractive                flexBool   `json:"IsInteractive"`
+	RiskDetail                   string     `json:"RiskDetail"`
+	RiskLevelAggregated          string     `json:"RiskLevelAggregated"`
+	RiskLevelDuringSignIn        string     `json:"RiskLevelDuringSignIn"`
+	RiskState                    string     `json:"RiskState"`
+	ResourceDisplayName          string     `json:"ResourceDisplayName"`
+	ResourceIdentity             string     `json:"ResourceIdentity"`
+	ResultType                   flexString `json:"ResultType"`
+	ResultDescription            string     `json:"ResultDescription"`
+	AuthenticationRequirement    string     `json:"AuthenticationRequirement"`
+	AuthenticationProtocol       string     `json:"AuthenticationProtocol"`
+	UserAgent                    string     `json:"UserAgent"`
+	UserType                     string     `json:"UserType"`
+	TokenIssuerType              string     `json:"TokenIssuerType"`
+	CrossTenantAccessType        string     `json:"CrossTenantAccessType"`
+	ServicePrincipalID           string     `json:"ServicePrincipalId"`
+	ServicePrincipalName         string     `json:"ServicePrincipalName"`
+	ProcessingTimeInMilliseconds flexString `json:"ProcessingTimeInMilliseconds"`
+	Category                     string     `json:"Category"`
+	OperationName                string     `json:"OperationName"`
+	Identity                     flexString `json:"Identity"`
+	Level                        flexString `json:"Level"`
+	Location                     string     `json:"Location"`
+	AADTenantID                  string     `json:"AADTenantId"`
+
+	Status                    rawJSON `json:"Status"`
+	DeviceDetail              rawJSON `json:"DeviceDetail"`
+	LocationDetails           rawJSON `json:"LocationDetails"`
+	ConditionalAccessPolicies rawJSON `json:"ConditionalAccessPolicies"`
+	AuthenticationDetails     rawJSON `json:"AuthenticationDetails"`
+	MfaDetail                 rawJSON `json:"MfaDetail"`
+	RiskEventTypes            rawJSON `json:"RiskEventTypes"`
+	RiskEventTypesV2          rawJSON `json:"RiskEventTypes_V2"`
+}
+
+func decodeLogAnalytics(data []byte, ev *SignInEvent) *problem {
+	var w laWire
+	if err := unmarshal(data, &w); err != nil {
+		return explain(data, err, wantLogAnalytics)
+	}
+	*ev = SignInEvent{
+		ID: w.ID, UserDisplayName: w.UserDisplayName, UserPrincipalName: w.UserPrincipalName,
+		UserID: w.UserID, AppID: w.AppID, AppDisplayName: w.AppDisplayName, IPAddress: w.IPAddress,
+		ClientAppUsed: w.ClientAppUsed, CorrelationID: w.CorrelationID,
+		ConditionalAccessStatus: w.ConditionalAccessStatus, IsInteractive: w.IsInteractive.p,
+		RiskDetail: w.RiskDetail, RiskLevelAggregated: w.RiskLevelAggregated,
+		RiskLevelDuringSignIn: w.RiskLevelDuringSignIn, RiskState: w.RiskState,
+		ResourceDisplayName: w.ResourceDisplayName, ResourceID: w.ResourceIdentity,
+		AuthenticationRequirement: w.AuthenticationRequirement, AuthenticationProtocol: w.AuthenticationProtocol,
+		UserAgent: w.UserAgent, UserType: w.UserType, TokenIssuerType: w.TokenIssuerType,
+		CrossTenantAccessType: w.CrossTenantAccessType, ServicePrincipalID: w.ServicePrincipalID,
+		ServicePrincipalName: w.ServicePrincipalName,
+		Envelope: Envelope{
+			Format: LogAnalytics, Category: w.Category, OperationName: w.OperationName,
+			ResultType: string(w.ResultType), ResultDescription: w.ResultDescription,
+			TenantID: w.AADTenantID, CorrelationID: w.CorrelationID, Identity: string(w.Identity),
+			Level: string(w.Level), Location: w.Location,
+		},
+	}
+	dynamics := []struct {
+		column, graph string
+		raw           rawJSON
+		v             any
+	}{
+		{"Status", "status", w.Status, &ev.Status},
+		{"DeviceDetail", "deviceDetail", w.DeviceDetail, &ev.DeviceDetail},
+		{"LocationDetails", "location", w.LocationDetails, &ev.Location},
+		{"ConditionalAccessPolicies", "appliedConditionalAccessPolicies", w.ConditionalAccessPolicies, &ev.AppliedConditionalAccessPolicies},
+		{"AuthenticationDetails", "authenticationDetails", w.AuthenticationDetails, &ev.AuthenticationDetails},
+		{"MfaDetail", "mfaDetail", w.MfaDetail, &ev.MFADetail},
+		{"RiskEventTypes", "riskEventTypes", w.RiskEventTypes, &ev.RiskEventTypes},
+		{"RiskEventTypes_V2", "riskEventTypes_v2", w.RiskEventTypesV2, &ev.RiskEventTypesV2},
+	}
+	for _, d := range dynamics {
+		if p := decodeDynamic(data, d.column, d.graph, d.raw, d.v); p != nil {
+			return p
+		}
+	}
+	if ev.Status.ErrorCode == nil && w.ResultType != "" {
+		n, err := strconv.ParseInt(string(w.ResultType), 10, 32)
+		if err != nil {
+			return atPath(data, "ResultType", &TypeError{Want: "a numeric string", Got: strconv.Quote(string(w.ResultType))})
+		}
+		c := int32(n)
+		ev.Status.ErrorCode = &c
+	}
+	if ev.Status.FailureReason == "" {
+		ev.Status.FailureReason = w.ResultDescription
+	}
+	if w.ProcessingTimeInMilliseconds != "" {
+		n, err := strconv.ParseInt(string(w.ProcessingTimeInMilliseconds), 10, 32)
+		if err != nil {
+			return atPath(data, "ProcessingTimeInMilliseconds", &TypeError{Want: "an integer or numeric string", Got: strconv.Quote(string(w.ProcessingTimeInMilliseconds))})
+		}
+		c := int32(n)
+		ev.ProcessingTimeInMilliseconds = &c
+	}
+	if w.TimeGenerated != "" {
+		t, p := parseTime(data, "TimeGenerated", w.TimeGenerated)
+		if p != nil {
+			return p
+		}
+		ev.Envelope.Time = t
+	}
+	switch {
+	case w.CreatedDateTime != "":
+		t, p := parseTime(data, "CreatedDateTime", w.CreatedDateTime)
+		if p != nil {
+			return p
+		}
+		ev.CreatedDateTime = t
+	case !ev.Envelope.Time.IsZero():
+		ev.CreatedDateTime = ev.Envelope.Time
+	default:
+		return atPath(data, "CreatedDateTime", ErrMissingTime)
+	}
+	return nil
+}
+
+func wantLogAnalytics(path string) string {
+	switch path {
+	case "IsInteractive":
+		return KindBool.String()
+	case "TimeGenerated", "CreatedDateTime":
+		return KindTime.String()
+	case "":
+		return "an object"
+	}
+	return "a string"
+}
+
+// decodeDynamic decodes a Log Analytics dynamic column into v. The value
+// may be JSON, or a string holding JSON as the query API returns it.
+func decodeDynamic(data []byte, column, graph string, raw rawJSON, v any) *problem {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 || string(raw) == "null" {
+		return nil
+	}
+	at, _ := valueOf(data, column)
+	inner, innerAt := []byte(raw), at.start
+	if raw[0] == '"' {
+		var s string
+		if err := json.Unmarshal(raw, &s); err != nil {
+			return &problem{off: at.start, path: column, err: fmt.Errorf("%w: %v", ErrSyntax, err)}
+		}
+		if strings.TrimSpace(s) == "" {
+			return nil
+		}
+		inner, innerAt = []byte(s), -1 // offsets inside the string do not map to the input
+	}
+	if err := unmarshalAny(inner, v); err != nil {
+		p := explain(inner, err, func(path string) string {
+			return wantAt(strings.TrimSuffix(graph+"."+path, "."))
+		})
+		path := column
+		if p.path != "" {
+			if p.path[0] == '[' {
+				path += p.path
+			} else {
+				path += "." + p.path
+			}
+		}
+		off := at.start
+		if innerAt >= 0 {
+			off = innerAt + p.off
+		}
+		if raw[0] == '"' {
+			p.err = fmt.Errorf("in the JSON text: %w", p.err)
+		}
+		return &problem{off: off, path: path, err: p.err}
+	}
+	return nil
+}
+
+// rawJSON keeps a value's JSON text for later decoding.
+type rawJSON []byte
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (m *rawJSON) UnmarshalJSON(b []byte) error {
+	*m = append((*m)[:0], b...)
+	return nil
+}
+
+// flexString accepts a string, a number, a boolean or null (as ""), and
+// keeps objects and arrays as their JSON text: envelope fields such as
+// Level and resultType are numbers in one export and strings in another.
+type flexString string
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (s *flexString) UnmarshalJSON(b []byte) error {
+	b = bytes.TrimSpace(b)
+	switch {
+	case len(b) == 0 || string(b) == "null":
+		*s = ""
+	case b[0] == '"':
+		var v string
+		if err := json.Unmarshal(b, &v); err != nil {
+			return err
+		}
+		*s = flexString(v)
+	default:
+		*s = flexString(b)
+	}
+	return nil
+}
+
+// flexBool accepts true, false, null, and the strings "true" and "false"
+// (and "True"/"False", as some exports write them).
+type flexBool struct{ p *bool }
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (f *flexBool) UnmarshalJSON(b []byte) error {
+	var v bool
+	switch strings.ToLower(strings.Trim(string(bytes.TrimSpace(b)), `"`)) {
+	case "null", "":
+		f.p = nil
+		return nil
+	case "true":
+		v = true
+	case "false":
+		v = false
+	default:
+		return &TypeError{Want: KindBool.String(), Got: describe(b)}
+	}
+	f.p = &v
+	return nil
+}
+
+// unmarshal decodes one JSON object with goccy/go-json, after checking it
+// ends as an object must; see unmarshalAny.
+func unmarshal(data []byte, v any) error { return unmarshalAny(data, v) }
+
+// unmarshalAny decodes JSON with goccy/go-json. A well-formed object or
+// array ends with '}' or ']'; anything else is refused before goccy sees
+// it, because goccy v0.10 reads past its buffer on input that ends inside
+// an escaped key (goccy/go-json#575, #577), a crash under -race.
+func unmarshalAny(data []byte, v any) error {
+	end := len(data) - 1
+	for end >= 0 && isSpace(data[end]) {
+		end--
+	}
+	if end < 0 || data[end] != '}' && data[end] != ']' {
+		return errUnterminated
+	}
+	return json.Unmarshal(data, v)
+}
+
+// errUnterminated is a decoder error that explain turns into the exact
+// syntax problem with the walker.
+var errUnterminated = errors.New("JSON value does not end with '}' or ']'")
+
+// checkObject rejects a record that is not a JSON object before decoding,
+// since the decoder accepts null and reports other shapes obscurely.
+func checkObject(data []byte) *problem {
+	i := 0
+	for i < len(data) && isSpace(data[i]) {
+		i++
+	}
+	if i == len(data) {
+		return &problem{off: i, err: fmt.Errorf("%w: empty record", ErrSyntax)}
+	}
+	var what string
+	switch c := data[i]; {
+	case c == '{':
+		return nil
+	case c == '[':
+		what = "an array"
+	case c == '"':
+		what = "a string"
+	case c == '-' || c >= '0' && c <= '9':
+		what = "a number"
+	case c == 'n':
+		what = "null"
+	case c == 't' || c == 'f':
+		what = "a boolean"
+	case c == '<':
+		return &problem{off: i, err: fmt.Errorf("%w: starts with '<', not JSON (an HTML page?)", ErrSyntax)}
+	}
+	if p := walk(data, nil); p != nil {
+		return p
+	}
+	return &problem{off: i, err: fmt.Errorf("%w: got %s", ErrNotObject, what)}
+}
+
+// explain turns a decoder error into a located problem; want says what the
+// schema wants at a path.
+func explain(data []byte, err error, want func(path string) string) *problem {
+	if p := walk(data, nil); p != nil {
+		return p // a real syntax error, located exactly
+	}
+	// The JSON is well-formed, so the decoder refused a value. Find it by
+	// the decoder's offset, or by its text, and say what the schema wants.
+	var te *json.UnmarshalTypeError
+	var se *json.SyntaxError
+	var pe *time.ParseError
+	var ours *TypeError
+	var s span
+	found := false
+	switch {
+	case errors.As(err, &te):
+		s, found = valueAt(data, int(te.Offset))
+	case errors.As(err, &se):
+		s, found = valueAt(data, int(se.Offset))
+	case errors.As(err, &pe):
+		s, found = valueWithText(data, strconv.Quote(pe.Value))
+	case errors.As(err, &ours):
+		s, found = valueWithText(data, ours.Got)
+	}
+	if !found {
+		return &problem{off: 0, err: fmt.Errorf("%w: %v", ErrSyntax, err)}
+	}
+	w := want(s.path)
+	if w == "" && te != nil {
+		w = te.Type.String()
+	}
+	if w == "" {
+		w = "another type"
+	}
+	return &problem{off: s.start, path: s.path, err: &TypeError{Want: w, Got: describe(data[s.start:s.end])}}
+}
+
+// atPath reports err at the value at path, or at the record when absent.
+func atPath(data []byte, path string, err error) *problem {
+	if s, ok := valueOf(data, path); ok {
+		return &problem{off: s.start, path: path, err: err}
+	}
+	return &problem{off: 0, path: path, err: err}
+}
+
+// locate turns a problem within a record into a DecodeError with the
+// input's line and byte offset.
+func locate(source string, rec Record, p *problem) *DecodeError {
+	off := min(max(p.off, 0), len(rec.Data))
+	return &DecodeError{
+		Source: source,
+		Line:   rec.Line + bytes.Count(rec.Data[:off], []byte("\n")),
+		Offset: rec.Offset + int64(off),
+		Path:   p.path,
+		Err:    p.err,
+	}
+}

@@ -1,0 +1,478 @@
+package event
+
+import (
+	"bufio"
+	"bytes"
+	"compress/gzip"
+	"fmt"
+	"io"
+)
+
+// This file finds the records in the input bytes (framing); decode.go
+// turns one record into an event.
+//
+// Two layouts are told apart by the first bytes of each input:
+//
+//   - lines: one record per line (JSON lines: Graph signIns, Azure Monitor
+//     PT1H.json blobs, Log Analytics rows). A bad line is reported and
+//     reading resumes at the next line.
+//   - documents: a stream of JSON values, each an array of records, a
+//     wrapper object whose "value" (Graph API page) or "records" (Azure
+//     Monitor) array holds the records, or a record on its own. Documents
+//     may be pretty-printed and concatenated. A record that is bad but
+//     well-nested is reported and reading resumes at the next one; a
+//     document whose structure breaks cannot be read further.
+//
+// Gzip input is recognised by its magic bytes and decompressed on the fly;
+// lines and offsets then count in the decompressed bytes.
+
+type frameMode uint8
+
+const (
+	modeLines frameMode = iota + 1
+	modeDocuments
+)
+
+// frame is an open container of a document being read.
+type frame struct {
+	array     bool // an array of records; else a wrapper object
+	afterItem bool // an element or member was read: a ',' or the close must follow
+}
+
+// isWrapperKey reports keys that make an object a container of records
+// rather than a record: Graph API pages and Azure Monitor documents.
+func isWrapperKey(key string) bool {
+	switch key {
+	case "value", "records", "@odata.context", "@odata.nextLink", "@odata.count", "@odata.deltaLink":
+		return true
+	}
+	return false
+}
+
+// isRecordsKey reports the wrapper keys whose array holds the records.
+func isRecordsKey(key string) bool { return key == "value" || key == "records" }
+
+var (
+	utf8BOM   = []byte{0xEF, 0xBB, 0xBF}
+	gzipMagic = []byte{0x1f, 0x8b}
+)
+
+// start recognises gzip, skips a byte-order mark, and picks the layout.
+func (r *Reader) start() error {
+	r.started = true
+	r.line = 1
+	if head, _ := r.br.Peek(len(gzipMagic)); bytes.Equal(head, gzipMagic) {
+		gz, err := gzip.NewReader(r.br)
+		if err != nil {
+			return r.inputError(err)
+		}
+		r.gzip = true
+		// gzip.Reader's own errors are sticky already.
+		r.br = bufio.NewReaderSize(gz, readBufferSize)
+	}
+	if head, _ := r.br.Peek(len(utf8BOM)); bytes.Equal(head, utf8BOM) {
+		r.discard(len(utf8BOM))
+	}
+	c, err := r.skipSpace()
+	if err != nil {
+		return err
+	}
+	r.mode = modeLines
+	switch c {
+	case '[':
+		r.mode = modeDocuments
+	case '{':
+		if key, ok := r.firstKey(); ok && isWrapperKey(key) {
+			r.mode = modeDocuments
+		}
+	}
+	return nil
+}
+
+// stickyReader returns the first error of r again on every later read, so
+// that an input error seen while looking ahead is not lost: bufio hands a
+// read error to one caller only.
+type stickyReader struct {
+	r   io.Reader
+	err error
+}
+
+func (s *stickyReader) Read(p []byte) (int, error) {
+	if s.err != nil {
+		return 0, s.err
+	}
+	n, err := s.r.Read(p)
+	s.err = err
+	return n, err
+}
+
+// inputError wraps an error of the underlying reader, naming the input.
+func (r *Reader) inputError(err error) error {
+	if err == io.EOF {
+		return err
+	}
+	if r.gzip {
+		return fmt.Errorf("read %s: gzip: %w", r.nameOr("input"), err)
+	}
+	return fmt.Errorf("read %s: %w", r.nameOr("input"), err)
+}
+
+// discard consumes n buffered bytes, counting lines.
+func (r *Reader) discard(n int) {
+	b, _ := r.br.Peek(n)
+	r.line += bytes.Count(b, []byte{'\n'})
+	r.offset += int64(len(b))
+	r.br.Discard(len(b))
+}
+
+// chunk returns the buffered bytes, reading more when none are buffered.
+func (r *Reader) chunk() ([]byte, error) {
+	if _, err := r.br.Peek(1); err != nil {
+		return nil, err
+	}
+	b, _ := r.br.Peek(r.br.Buffered())
+	return b, nil
+}
+
+// skipSpace consumes whitespace and returns the next byte, unconsumed.
+func (r *Reader) skipSpace() (byte, error) {
+	for {
+		b, err := r.chunk()
+		if err != nil {
+			return 0, err
+		}
+		i := 0
+		for i < len(b) && isSpace(b[i]) {
+			i++
+		}
+		if i < len(b) {
+			c := b[i]
+			r.discard(i)
+			return c, nil
+		}
+		r.discard(i)
+	}
+}
+
+// firstKey returns the first key of the object at the read position,
+// looking ahead without consuming.
+func (r *Reader) firstKey() (string, bool) {
+	for n := 256; n <= readBufferSize; n *= 2 {
+		b, err := r.br.Peek(n)
+		if key, ok, complete := parseFirstKey(b); complete {
+			return key, ok
+		}
+		if err != nil {
+			return "", false
+		}
+	}
+	return "", false
+}
+
+// parseFirstKey reads `{ "key"` from b. complete is false when b ends
+// before the answer is known.
+func parseFirstKey(b []byte) (key string, ok, complete bool) {
+	i := 1 // past '{'
+	for i < len(b) && isSpace(b[i]) {
+		i++
+	}
+	if i == len(b) {
+		return "", false, false
+	}
+	if b[i] != '"' {
+		return "", false, true
+	}
+	for j := i + 1; j < len(b); j++ {
+		switch b[j] {
+		case '\\':
+			return "", false, true // no wrapper key is escaped
+		case '"':
+			return string(b[i+1 : j]), true, true
+		}
+	}
+	return "", false, false
+}
+
+// readLine reads one line into a record, without its terminator. A line
+// over the size limit is consumed without being kept.
+func (r *Reader) readLine() (data []byte, tooLong bool, err error) {
+	limit := r.maxSize()
+	r.buf = r.buf[:0]
+	n := 0
+	for {
+		frag, e := r.br.ReadSlice('\n')
+		n += len(frag)
+		r.offset += int64(len(frag))
+		if !tooLong {
+			if len(r.buf)+len(frag) > limit+2 { // +2 for a CRLF terminator
+				tooLong = true
+				r.buf = r.buf[:0]
+			} else if e == bufio.ErrBufferFull || len(r.buf) > 0 {
+				r.buf = append(r.buf, frag...)
+			}
+		}
+		if e == bufio.ErrBufferFull {
+			continue
+		}
+		if len(frag) > 0 && frag[len(frag)-1] == '\n' {
+			r.line++
+		}
+		if n == 0 {
+			return nil, false, e
+		}
+		// A partial line before an input error is still a record: it is
+		// reported (as truncated), and the error comes with the next read,
+		// since the source's errors are sticky.
+		if tooLong {
+			return nil, true, nil
+		}
+		if len(r.buf) > 0 {
+			data = r.buf
+		} else {
+			data = frag
+		}
+		data = bytes.TrimSuffix(data, []byte{'\n'})
+		data = bytes.TrimSuffix(data, []byte{'\r'})
+		if len(data) > limit {
+			return nil, true, nil
+		}
+		return data, false, nil
+	}
+}
+
+// nextLine returns the next non-blank line as a record.
+func (r *Reader) nextLine() (Record, error) {
+	for {
+		line, off := r.line, r.offset
+		data, tooLong, err := r.readLine()
+		if err != nil {
+			return Record{}, r.inputError(err)
+		}
+		if tooLong {
+			r.counts.Records++
+			r.counts.Bad++
+			return Record{}, r.tooLong(line, off)
+		}
+		if isBlank(data) {
+			continue
+		}
+		r.counts.Records++
+		return Record{Data: data, Line: line, Offset: off}, nil
+	}
+}
+
+func (r *Reader) tooLong(line int, off int64) *DecodeError {
+	return &DecodeError{Source: r.Name, Line: line, Offset: off, Err: fmt.Errorf("%w: over %d bytes", ErrTooLong, r.maxSize())}
+}
+
+// nextInDocument returns the next record of a document stream.
+func (r *Reader) nextInDocument() (Record, error) {
+	for {
+		c, err := r.skipSpace()
+		if err == io.EOF && len(r.stack) > 0 {
+			return Record{}, r.frameError("unexpected end of input inside a document (truncated?)")
+		}
+		if err != nil {
+			return Record{}, r.inputError(err)
+		}
+		if len(r.stack) == 0 {
+			switch c {
+			case '[':
+				r.discard(1)
+				r.stack = append(r.stack, frame{array: true})
+				continue
+			case '{':
+				if key, ok := r.firstKey(); ok && isWrapperKey(key) {
+					r.discard(1)
+					r.stack = append(r.stack, frame{})
+					continue
+				}
+			}
+			return r.scanRecord() // a record on its own, or a bad value Decode explains
+		}
+		top := &r.stack[len(r.stack)-1]
+		if top.array {
+			switch {
+			case c == ']':
+				r.discard(1)
+				r.pop()
+			case top.afterItem && c == ',':
+				r.discard(1)
+				top.afterItem = false
+			case top.afterItem:
+				return Record{}, r.frameError(fmt.Sprintf("invalid character %s after array element", quoteByte(c)))
+			default:
+				top.afterItem = true
+				return r.scanRecord()
+			}
+			continue
+		}
+		// A wrapper object: skip its members but the records array.
+		switch {
+		case c == '}':
+			r.discard(1)
+			r.pop()
+			continue
+		case top.afterItem && c == ',':
+			r.discard(1)
+			top.afterItem = false
+			continue
+		case top.afterItem:
+			return Record{}, r.frameError(fmt.Sprintf("invalid character %s after object member", quoteByte(c)))
+		case c != '"':
+			return Record{}, r.frameError(fmt.Sprintf("invalid character %s looking for an object key", quoteByte(c)))
+		}
+		if _, _, err := r.scanValue(true); err != nil {
+			return Record{}, r.inputError(err)
+		}
+		key := string(r.buf)
+		if c, err = r.skipSpace(); err != nil || c != ':' {
+			return Record{}, r.frameError("want ':' after object key " + key)
+		}
+		r.discard(1)
+		if c, err = r.skipSpace(); err != nil {
+			return Record{}, r.frameError("unexpected end of input inside a document (truncated?)")
+		}
+		top.afterItem = true
+		if key == `"value"` || key == `"records"` {
+			if c != '[' {
+				return Record{}, r.frameError(fmt.Sprintf("%s: want an array of records, got %s", key, quoteByte(c)))
+			}
+			r.discard(1)
+			r.stack = append(r.stack, frame{array: true})
+			continue
+		}
+		if _, eof, err := r.scanValue(false); err != nil {
+			return Record{}, r.inputError(err)
+		} else if eof {
+			return Record{}, r.frameError("unexpected end of input inside a document (truncated?)")
+		}
+	}
+}
+
+func (r *Reader) pop() {
+	r.stack = r.stack[:len(r.stack)-1]
+}
+
+// frameError reports a document whose structure is broken; nothing after
+// it can be framed, so the input ends there.
+func (r *Reader) frameError(msg string) error {
+	r.err = io.EOF
+	r.counts.Records++
+	r.counts.Bad++
+	return &DecodeError{Source: r.Name, Line: r.line, Offset: r.offset,
+		Err: fmt.Errorf("%w: %s; the rest of the input cannot be read", ErrSyntax, msg)}
+}
+
+// scanRecord consumes one JSON value as a record.
+func (r *Reader) scanRecord() (Record, error) {
+	line, off := r.line, r.offset
+	tooLong, eof, err := r.scanValue(true)
+	if err != nil {
+		return Record{}, r.inputError(err)
+	}
+	r.counts.Records++
+	if tooLong {
+		r.counts.Bad++
+		return Record{}, r.tooLong(line, off)
+	}
+	if eof {
+		// The record was cut short: Decode reports it; nothing follows.
+		r.err = io.EOF
+	}
+	return Record{Data: r.buf, Line: line, Offset: off}, nil
+}
+
+// scanValue consumes one JSON value, finding its end by nesting and
+// strings alone (the decoder checks the rest). With keep, its bytes go to
+// r.buf unless they exceed the size limit. eof reports a value cut short
+// by the end of the input.
+func (r *Reader) scanValue(keep bool) (tooLong, eof bool, err error) {
+	limit := r.maxSize()
+	r.buf = r.buf[:0]
+	depth := 0
+	var started, inString, escaped, scalar bool
+	for {
+		b, err := r.chunk()
+		if err == io.EOF {
+			return tooLong, !scalar, nil // a number or literal may end at EOF
+		}
+		if err != nil {
+			return tooLong, false, err
+		}
+		end := -1
+	scan:
+		for i, c := range b {
+			switch {
+			case !started:
+				started = true
+				switch c {
+				case '{', '[':
+					depth = 1
+				case '"':
+					inString = true
+				default:
+					scalar = true
+				}
+			case inString:
+				switch {
+				case escaped:
+					escaped = false
+				case c == '\\':
+					escaped = true
+				case c == '"':
+					inString = false
+					if depth == 0 {
+						end = i + 1
+						break scan
+					}
+				}
+			case scalar:
+				if c == ',' || c == ']' || c == '}' || isSpace(c) {
+					end = i
+					break scan
+				}
+			default:
+				switch c {
+				case '"':
+					inString = true
+				case '{', '[':
+					depth++
+				case '}', ']':
+					depth--
+					if depth == 0 {
+						end = i + 1
+						break scan
+					}
+				}
+			}
+		}
+		n := len(b)
+		if end >= 0 {
+			n = end
+		}
+		if keep && !tooLong {
+			if len(r.buf)+n > limit {
+				tooLong = true
+				r.buf = r.buf[:0]
+			} else {
+				r.buf = append(r.buf, b[:n]...)
+			}
+		}
+		r.discard(n)
+		if end >= 0 {
+			return tooLong, false, nil
+		}
+	}
+}
+
+func isBlank(b []byte) bool {
+	for _, c := range b {
+		if !isSpace(c) {
+			return false
+		}
+	}
+	return true
+}
+
+func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
