@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	json "github.com/goccy/go-json"
 )
@@ -21,6 +22,10 @@ func decode(source string, rec Record, ev *SignInEvent) error {
 	if p := checkObject(rec.Data); p != nil {
 		return locate(source, rec, p)
 	}
+	data, fixed := rec.Data, []int(nil)
+	if !utf8.Valid(data) {
+		data, fixed = replaceInvalidUTF8(data)
+	}
 	f := rec.Format
 	if f == Auto {
 		f, _ = detectFormat(rec.Data)
@@ -28,17 +33,54 @@ func decode(source string, rec Record, ev *SignInEvent) error {
 	var p *problem
 	switch f {
 	case AzureMonitor:
-		p = decodeAzure(rec.Data, ev)
+		p = decodeAzure(data, ev)
 	case LogAnalytics:
-		p = decodeLogAnalytics(rec.Data, ev)
+		p = decodeLogAnalytics(data, ev)
 	default:
-		p = decodeGraph(rec.Data, ev)
+		p = decodeGraph(data, ev)
 	}
 	if p != nil {
+		p.off = originalOffset(p.off, fixed)
 		return locate(source, rec, p)
 	}
 	normalise(ev)
 	return nil
+}
+
+// replaceInvalidUTF8 replaces each byte of invalid UTF-8 with U+FFFD, as
+// encoding/json does (goccy would keep the raw bytes), so detections and
+// output see valid text. It returns where, in the result, each
+// replacement starts, to map error offsets back to the input. Only the
+// rare records with invalid UTF-8 pay for the copy.
+func replaceInvalidUTF8(data []byte) ([]byte, []int) {
+	out := make([]byte, 0, len(data)+16)
+	var fixed []int
+	for i := 0; i < len(data); {
+		r, size := utf8.DecodeRune(data[i:])
+		if r == utf8.RuneError && size == 1 {
+			fixed = append(fixed, len(out))
+			out = utf8.AppendRune(out, utf8.RuneError)
+		} else {
+			out = append(out, data[i:i+size]...)
+		}
+		i += size
+	}
+	return out, fixed
+}
+
+// originalOffset maps an offset in replaceInvalidUTF8's result back to the
+// input: each replacement before it added two bytes.
+func originalOffset(off int, fixed []int) int {
+	extra := 0
+	for _, at := range fixed {
+		switch {
+		case at+3 <= off:
+			extra += 2
+		case at < off: // inside a replacement: point at the bad byte
+			extra += off - at
+		}
+	}
+	return off - extra
 }
 
 // normalise maps the spellings that differ between exports to Graph's, so
@@ -479,19 +521,19 @@ func explain(data []byte, err error, want func(path string) string) *problem {
 	var se *json.SyntaxError
 	var pe *time.ParseError
 	var ours *TypeError
-	var s span
-	found := false
+	var s found
+	ok := false
 	switch {
 	case errors.As(err, &te):
-		s, found = valueAt(data, int(te.Offset))
+		s, ok = valueAt(data, int(te.Offset))
 	case errors.As(err, &se):
-		s, found = valueAt(data, int(se.Offset))
+		s, ok = valueAt(data, int(se.Offset))
 	case errors.As(err, &pe):
-		s, found = valueWithText(data, strconv.Quote(pe.Value))
+		s, ok = valueWithText(data, strconv.Quote(pe.Value))
 	case errors.As(err, &ours):
-		s, found = valueWithText(data, ours.Got)
+		s, ok = valueWithText(data, ours.Got)
 	}
-	if !found {
+	if !ok {
 		return &problem{off: 0, err: fmt.Errorf("%w: %v", ErrSyntax, err)}
 	}
 	w := want(s.path)

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // This file explains decode failures. The fast decoder (goccy/go-json) says
@@ -11,8 +12,10 @@ import (
 // small exact JSON walker re-reads the record to find the JSON path and the
 // offending text. It never runs on records that decode.
 
-// maxDepth bounds nesting, as the fast decoder does.
-const maxDepth = 10000
+// maxDepth bounds nesting. It is below the fast decoder's own limit
+// (10000), so that whenever that decoder gives up on depth, the walker
+// names the problem; real sign-ins nest a few levels deep.
+const maxDepth = 1000
 
 // problem is a located explanation of a bad record.
 type problem struct {
@@ -21,8 +24,20 @@ type problem struct {
 	err  error
 }
 
-// span is one value the walker finished reading.
+// span is one value the walker finished reading. path is its JSON path
+// with a leading '.' (".status.errorCode", "[0]"); it is valid only during
+// the visit call, so that walking does not build a string per value.
 type span struct {
+	start, end int
+	depth      int
+	path       []byte
+}
+
+// pathOf returns the path of a span as text: "status.errorCode".
+func pathOf(s span) string { return strings.TrimPrefix(string(s.path), ".") }
+
+// found is a span kept after the walk, with its path as text.
+type found struct {
 	start, end int
 	path       string
 }
@@ -31,7 +46,7 @@ type span struct {
 type walker struct {
 	data  []byte
 	pos   int
-	path  []string // path elements: ".key" or "[i]"
+	path  []byte // the current path: ".key" and "[i]" segments
 	visit func(span) bool
 	stop  bool
 	prob  *problem
@@ -54,12 +69,27 @@ func walk(data []byte, visit func(span) bool) *problem {
 }
 
 func (w *walker) pathString() string {
-	return strings.TrimPrefix(strings.Join(w.path, ""), ".")
+	return strings.TrimPrefix(string(w.path), ".")
+}
+
+// maxPathLen bounds a path shown in an error: a deeply nested value would
+// otherwise give a message thousands of characters long.
+const maxPathLen = 80
+
+func shortPath(p string) string {
+	if len(p) <= maxPathLen {
+		return p
+	}
+	cut := maxPathLen
+	for cut > 0 && !utf8.RuneStart(p[cut]) {
+		cut--
+	}
+	return p[:cut] + "…"
 }
 
 func (w *walker) fail(msg string) {
 	if w.prob == nil {
-		w.prob = &problem{off: w.pos, path: w.pathString(), err: fmt.Errorf("%w: %s", ErrSyntax, msg)}
+		w.prob = &problem{off: w.pos, path: shortPath(w.pathString()), err: fmt.Errorf("%w: %s", ErrSyntax, msg)}
 	}
 }
 
@@ -108,7 +138,7 @@ func (w *walker) value(depth int) {
 	default:
 		w.fail(fmt.Sprintf("invalid character %s looking for beginning of value", quoteByte(c)))
 	}
-	if !w.done() && w.visit != nil && !w.visit(span{start, w.pos, w.pathString()}) {
+	if !w.done() && w.visit != nil && !w.visit(span{start, w.pos, depth, w.path}) {
 		w.stop = true
 	}
 }
@@ -150,9 +180,10 @@ func (w *walker) object(depth int) {
 		}
 		w.pos++
 		w.skipSpace()
-		w.path = append(w.path, "."+key)
+		mark := len(w.path)
+		w.path = append(append(w.path, '.'), key...)
 		w.value(depth + 1)
-		w.path = w.path[:len(w.path)-1]
+		w.path = w.path[:mark]
 		if w.done() {
 			return
 		}
@@ -183,9 +214,10 @@ func (w *walker) array(depth int) {
 	}
 	for i := 0; !w.done(); i++ {
 		w.skipSpace()
-		w.path = append(w.path, "["+strconv.Itoa(i)+"]")
+		mark := len(w.path)
+		w.path = append(strconv.AppendInt(append(w.path, '['), int64(i), 10), ']')
 		w.value(depth + 1)
-		w.path = w.path[:len(w.path)-1]
+		w.path = w.path[:mark]
 		if w.done() {
 			return
 		}
@@ -324,31 +356,32 @@ func quoteByte(c byte) string {
 
 // valueAt returns the innermost value of a valid JSON document whose span
 // contains off (inclusive of its end, where some decoders point).
-func valueAt(data []byte, off int) (span, bool) {
-	var found span
+func valueAt(data []byte, off int) (found, bool) {
+	var f found
 	ok := false
 	walk(data, func(s span) bool {
 		if s.start <= off && off <= s.end {
-			found, ok = s, true
+			f, ok = found{s.start, s.end, pathOf(s)}, true
 			return false
 		}
 		return true
 	})
-	return found, ok
+	return f, ok
 }
 
 // valueOf returns the span of the value at path in a valid JSON document.
-func valueOf(data []byte, path string) (span, bool) {
-	var found span
+func valueOf(data []byte, path string) (found, bool) {
+	var f found
 	ok := false
+	want := "." + path
 	walk(data, func(s span) bool {
-		if s.path == path {
-			found, ok = s, true
+		if len(s.path) == len(want) && string(s.path) == want {
+			f, ok = found{s.start, s.end, path}, true
 			return false
 		}
 		return true
 	})
-	return found, ok
+	return f, ok
 }
 
 // describe shows a JSON value in an error message: scalars as written
@@ -421,15 +454,15 @@ func wantAt(path string) string {
 
 // valueWithText returns the first value of a valid JSON document whose raw
 // text is text, for decoder errors that carry a value but no offset.
-func valueWithText(data []byte, text string) (span, bool) {
-	var found span
+func valueWithText(data []byte, text string) (found, bool) {
+	var f found
 	ok := false
 	walk(data, func(s span) bool {
-		if string(data[s.start:s.end]) == text {
-			found, ok = s, true
+		if s.end-s.start == len(text) && string(data[s.start:s.end]) == text {
+			f, ok = found{s.start, s.end, pathOf(s)}, true
 			return false
 		}
 		return true
 	})
-	return found, ok
+	return f, ok
 }

@@ -1,14 +1,17 @@
 // Package event models Microsoft Entra ID sign-ins and reads them from
 // exported logs.
 //
-// [SignInEvent] is a typed Microsoft Graph v1.0 signIn record. Detections,
-// group keys and risk messages refer to its fields by their Splunk names
-// ("userPrincipalName", "status.errorCode", "location.city"); [LookupField]
-// compiles such a name once into a [Field] accessor, so no reflection or
-// name matching happens per event.
+// [SignInEvent] is a typed Microsoft Graph signIn record (all v1.0
+// properties, the beta ones the detections need, and the Azure Monitor or
+// Log Analytics envelope when there is one). Detections, group keys and
+// risk messages refer to its fields by their Splunk names
+// ("userPrincipalName", "status.errorCode", "authenticationDetails{}.succeeded");
+// [LookupField] compiles such a name once into a [Field] accessor, so no
+// reflection or name matching happens per event.
 //
-// [Reader] streams records from JSON lines (one signIn object per line, as
-// saved from GET /auditLogs/signIns), in the shape of encoding/csv:
+// # Reading
+//
+// [Reader] streams records in the shape of encoding/csv:
 //
 //	r := event.NewReader(f)
 //	r.Name = "signins.jsonl"
@@ -20,8 +23,32 @@
 //		...
 //	}
 //
+// It reads the exports people have, detected from the bytes:
+//
+//   - JSON lines of Graph signIn objects;
+//   - Graph API response pages ({"@odata.context": ..., "value": [...]})
+//     as saved from GET /auditLogs/signIns, several in one file, and plain
+//     JSON arrays of signIn objects;
+//   - Azure Monitor diagnostic exports: {"records": [...]} documents from
+//     Event Hub and JSON lines of records from storage (PT1H.json), in the
+//     four sign-in categories;
+//   - Log Analytics / Sentinel SigninLogs rows (PascalCase columns);
+//   - any of these gzip-compressed, recognised by the magic bytes.
+//
+// Set [Reader.Format] to skip detecting the record format.
+//
+// # Event time
+//
+// The event time ([SignInEvent.Time]) is the sign-in's own createdDateTime
+// in every format, so the same sign-in gives the same findings whatever the
+// export; the record's time (Azure Monitor time, Log Analytics
+// TimeGenerated) is kept in [Envelope] and used only when createdDateTime
+// is absent.
+//
+// # Bad input
+//
 // A record that cannot be decoded is reported as a *[DecodeError] with the
-// 1-based line, the byte offset, the JSON path and what was wrong; nothing
-// is dropped silently, and records over [Reader.MaxRecordSize] are refused
-// rather than buffered.
+// source, the 1-based line, the 0-based byte offset, the JSON path and
+// what was wrong; nothing is dropped silently, [Counts] add up, and records
+// over [Reader.MaxRecordSize] are refused rather than buffered.
 package event

@@ -99,8 +99,8 @@ func topLevelKeys(data []byte, fn func(string)) *problem {
 		return &problem{off: i, err: ErrNotObject}
 	}
 	return walk(data, func(s span) bool {
-		if s.path != "" && !strings.ContainsAny(s.path, ".[") {
-			fn(s.path)
+		if s.depth == 1 && len(s.path) > 0 && s.path[0] == '.' {
+			fn(string(s.path[1:]))
 		}
 		return true
 	})

@@ -49,9 +49,6 @@ func isWrapperKey(key string) bool {
 	return false
 }
 
-// isRecordsKey reports the wrapper keys whose array holds the records.
-func isRecordsKey(key string) bool { return key == "value" || key == "records" }
-
 var (
 	utf8BOM   = []byte{0xEF, 0xBB, 0xBF}
 	gzipMagic = []byte{0x1f, 0x8b}

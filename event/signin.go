@@ -276,8 +276,9 @@ func clonePtr[T any](p *T) *T {
 
 // LogValue makes a SignInEvent log as a short summary of who, where and the
 // outcome, so that logging an event does not dump personal data such as the
-// device and location details wholesale.
-func (e *SignInEvent) LogValue() slog.Value {
+// device and location details wholesale. It has a value receiver so that
+// both events and pointers to them log this way.
+func (e SignInEvent) LogValue() slog.Value {
 	attrs := []slog.Attr{
 		slog.String("id", e.ID),
 		slog.Time("time", e.CreatedDateTime),

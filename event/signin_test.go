@@ -79,6 +79,41 @@ func fullEvent() event.SignInEvent {
 				Result:                  "notApplied",
 			},
 		},
+		AuthenticationDetails: []event.AuthenticationDetail{
+			{
+				AuthenticationMethod:           "Password",
+				AuthenticationMethodDetail:     "Password in the cloud",
+				AuthenticationStepDateTime:     time.Date(2025, 3, 14, 8, 55, 12, 0, time.UTC),
+				AuthenticationStepRequirement:  "Primary authentication",
+				AuthenticationStepResultDetail: "Correct password",
+				Succeeded:                      ptr(true),
+			},
+			{
+				AuthenticationMethod:           "Mobile app notification",
+				AuthenticationStepDateTime:     time.Date(2025, 3, 14, 8, 55, 40, 0, time.UTC),
+				AuthenticationStepResultDetail: "MFA denied; user declined the authentication",
+				Succeeded:                      ptr(false),
+			},
+		},
+		AuthenticationRequirement:    "multiFactorAuthentication",
+		AuthenticationProtocol:       "none",
+		UserAgent:                    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) Edg/122.0.0.0",
+		UserType:                     "member",
+		TokenIssuerType:              "AzureAD",
+		CrossTenantAccessType:        "none",
+		ServicePrincipalID:           "",
+		ServicePrincipalName:         "",
+		ProcessingTimeInMilliseconds: ptr(int32(142)),
+		MFADetail:                    event.MFADetail{AuthMethod: "PhoneAppNotification", AuthDetail: "+X XXXXXXXX12"},
+		Envelope: event.Envelope{
+			Format:        event.AzureMonitor,
+			Time:          time.Date(2025, 3, 14, 8, 57, 0, 0, time.UTC),
+			Category:      "SignInLogs",
+			OperationName: "Sign-in activity",
+			ResultType:    "65004",
+			TenantID:      "0a1b2c3d-0000-4000-8000-000000000001",
+			Location:      "US",
+		},
 	}
 }
 
@@ -144,6 +179,10 @@ func TestClone(t *testing.T) {
 	clone.AppliedConditionalAccessPolicies[0].EnforcedGrantControls[0] = "changed"
 	clone.AppliedConditionalAccessPolicies[0].EnforcedSessionControls[0] = "changed"
 	clone.AppliedConditionalAccessPolicies[1].EnforcedGrantControls[1] = "changed"
+	*clone.AuthenticationDetails[0].Succeeded = false
+	*clone.AuthenticationDetails[1].Succeeded = true
+	clone.AuthenticationDetails[1].AuthenticationMethod = "changed"
+	*clone.ProcessingTimeInMilliseconds = 0
 	if diff := cmp.Diff(fullEvent(), orig); diff != "" {
 		t.Errorf("writing to the clone changed the original (-want +got):\n%s", diff)
 	}
@@ -251,7 +290,7 @@ func TestLogValue(t *testing.T) {
 			}
 			for _, private := range []string{
 				full.DeviceDetail.DisplayName, full.DeviceDetail.DeviceID, full.DeviceDetail.Browser,
-				full.Location.City, full.Location.State, "47.674", "-122.121",
+				full.Location.City, full.Location.State, "47.674", "-122.121", full.UserAgent, full.MFADetail.AuthDetail,
 			} {
 				if bytes.Contains([]byte(got), []byte(private)) {
 					t.Errorf("log line %q contains private detail %q", got, private)
