@@ -2,6 +2,7 @@ package detection
 
 import (
 	"strconv"
+	"time"
 
 	"github.com/escudo-dev/escudo/event"
 	"github.com/escudo-dev/escudo/risk"
@@ -29,22 +30,131 @@ type Detection interface {
 // Grouping is a rule's `stats <Stats> BY <By>`. Field names are the
 // Splunk names of [event.LookupField]; the engine resolves them when it
 // is built and rejects unknown ones.
+//
+// The stages run in SPL order: `bucket span=Span _time`, `fillnull`,
+// `stats Stats BY By`, `where Where`, then Then (eventstats, eval and
+// where over the whole result), then the site's suppression hook.
 type Grouping struct {
 	// By lists the BY fields, in order. A match whose BY field is missing,
 	// null or empty is dropped, as Splunk drops events with a null BY
-	// value. A multivalue BY field puts the match in one group per value.
+	// value, unless FillNull is set. A multivalue BY field puts the match
+	// in one group per value. TimeField groups by the event time, or by
+	// its bin when Span is set.
 	By []By
 	// Stats lists the aggregates, in output order. The output columns of a
 	// finding are the By columns, then the Stats columns.
 	Stats []Stat
+	// Span is `bucket span=Span _time`: event times are floored to bins of
+	// this length, aligned to the Unix epoch in UTC (as Splunk does for
+	// spans under a day). After binning, min(_time) and max(_time) give
+	// bin starts, as in Splunk. Zero means no binning.
+	Span time.Duration
+	// FillNull is `| fillnull` before stats: a BY field or a values/dc
+	// field with no value takes the value "0" instead of dropping the
+	// event. (Splunk's fillnull fills only fields that some event of the
+	// result has; escudo fills every listed field, per event.)
+	FillNull bool
+	// Where is `| where ...` on the aggregated columns: a finding is kept
+	// only if every condition holds.
+	Where []Condition
+	// Then, if set, post-processes all of a detection's findings at once,
+	// after Where: Splunk's eventstats, eval and where over the result,
+	// such as comparing each row with its source's mean and standard
+	// deviation. It may drop findings and add columns; ThenColumns names
+	// the columns it adds, so that risk messages may use them.
+	Then func(findings []Finding) []Finding
+	// ThenColumns lists the columns Then adds to findings.
+	ThenColumns []string
 }
 
 // By is one BY field, with its output name: `rename Field as As`.
 type By struct {
-	// Field is the event field to group on, such as "userPrincipalName".
+	// Field is the event field to group on, such as "userPrincipalName",
+	// or TimeField. With Eval set, it is only a name.
 	Field string
 	// As is the output column name; empty means Field.
 	As string
+	// Eval, if set, computes the values instead of reading Field: Splunk's
+	// eval before stats (mvappend, mvmap, concatenation). It appends the
+	// event's values to dst and returns it; several values fan out as a
+	// multivalue field does. It must be safe for concurrent use.
+	Eval func(dst []string, ev *event.SignInEvent) []string
+}
+
+// Op is a comparison operator of a Condition.
+type Op uint8
+
+// The comparison operators.
+const (
+	Greater        Op = iota + 1 // >
+	GreaterOrEqual               // >=
+	Less                         // <
+	LessOrEqual                  // <=
+	Equal                        // =
+	NotEqual                     // !=
+)
+
+// String returns the operator as SPL writes it.
+func (o Op) String() string {
+	switch o {
+	case Greater:
+		return ">"
+	case GreaterOrEqual:
+		return ">="
+	case Less:
+		return "<"
+	case LessOrEqual:
+		return "<="
+	case Equal:
+		return "="
+	case NotEqual:
+		return "!="
+	}
+	return "Op(" + strconv.Itoa(int(o)) + ")"
+}
+
+// Condition is one comparison of a `where` clause on a numeric column of
+// the findings, such as `count > 10` or `unique_ips > 1`.
+type Condition struct {
+	// Column is a numeric output column: count, a dc(), or a Then column.
+	Column string
+	// Op is the comparison.
+	Op Op
+	// Value is the number compared with.
+	Value float64
+}
+
+// Holds reports whether the condition holds for f. A column that is
+// missing or not a number never satisfies it, as in Splunk.
+func (c Condition) Holds(f Finding) bool {
+	s, ok := f.Value(c.Column)
+	if !ok {
+		return false
+	}
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		return false
+	}
+	switch c.Op {
+	case Greater:
+		return v > c.Value
+	case GreaterOrEqual:
+		return v >= c.Value
+	case Less:
+		return v < c.Value
+	case LessOrEqual:
+		return v <= c.Value
+	case Equal:
+		return v == c.Value
+	case NotEqual:
+		return v != c.Value
+	}
+	return false
+}
+
+// String returns the condition as SPL writes it: "count > 10".
+func (c Condition) String() string {
+	return c.Column + " " + c.Op.String() + " " + strconv.FormatFloat(c.Value, 'f', -1, 64)
 }
 
 // Column returns the output column name of b.
@@ -102,6 +212,9 @@ type Stat struct {
 	// As is the output column name; empty means the SPL default, such as
 	// "count" or "values(ipAddress)".
 	As string
+	// Eval, if set, computes the values of Values and DistinctCount
+	// instead of reading Field (see By.Eval).
+	Eval func(dst []string, ev *event.SignInEvent) []string
 }
 
 // Column returns the output column name of s.

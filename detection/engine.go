@@ -79,12 +79,18 @@ type rule struct {
 	name     string
 	search   string
 	det      Detection
-	by       []event.Field
+	by       []extractor
 	byCols   []string
-	values   []event.Field // distinct fields used by Values and DistinctCount
+	values   []extractor // distinct value sources of Values and DistinctCount
+	valNames []string    // their names, for the aggregate table
 	stats    []Stat
 	statArg  []int // for each stat: index into values, or -1
 	columns  []string
+	span     time.Duration
+	fillNull bool
+	where    []Condition
+	then     func([]Finding) []Finding
+	thenCols []string
 	builder  *risk.Builder
 	suppress func(Finding) bool
 }
@@ -108,7 +114,7 @@ func NewEngine(opts Options, detections ...Detection) (*Engine, error) {
 			errs = append(errs, &RuleError{Detection: "#" + strconv.Itoa(i), Err: errors.New("nil detection")})
 			continue
 		}
-		r, rerrs := compile(d)
+		r, rerrs := compile(d, e.loc)
 		if r.name == "" {
 			r.name = "#" + strconv.Itoa(i)
 		}
@@ -133,13 +139,21 @@ func NewEngine(opts Options, detections ...Detection) (*Engine, error) {
 	return e, nil
 }
 
-func compile(d Detection) (*rule, []error) {
+// extractor appends an event's values for one BY or stats field.
+type extractor func(dst []string, ev *event.SignInEvent) []string
+
+func compile(d Detection, loc *time.Location) (*rule, []error) {
 	m := d.Meta()
 	g := d.Grouping()
-	r := &rule{name: m.Name, search: m.SearchName(), det: d, stats: append([]Stat(nil), g.Stats...)}
+	r := &rule{name: m.Name, search: m.SearchName(), det: d, stats: append([]Stat(nil), g.Stats...),
+		span: g.Span, fillNull: g.FillNull, where: append([]Condition(nil), g.Where...), then: g.Then,
+		thenCols: append([]string(nil), g.ThenColumns...)}
 	var errs []error
 	if m.Name == "" {
 		errs = append(errs, errors.New("meta: empty name"))
+	}
+	if g.Span < 0 {
+		errs = append(errs, fmt.Errorf("grouping: negative span %v", g.Span))
 	}
 	cols := make(map[string]bool)
 	addColumn := func(c string) {
@@ -150,11 +164,20 @@ func compile(d Detection) (*rule, []error) {
 		r.columns = append(r.columns, c)
 	}
 	for i, b := range g.By {
-		f, err := event.LookupField(b.Field)
-		if err != nil {
-			errs = append(errs, fmt.Errorf("grouping: by[%d]: %w", i, err))
+		var x extractor
+		switch {
+		case b.Eval != nil:
+			x = b.Eval
+		case b.Field == TimeField:
+			x = timeExtractor(g.Span, loc)
+		default:
+			f, err := event.LookupField(b.Field)
+			if err != nil {
+				errs = append(errs, fmt.Errorf("grouping: by[%d]: %w", i, err))
+			}
+			x = f.Append
 		}
-		r.by = append(r.by, f)
+		r.by = append(r.by, x)
 		r.byCols = append(r.byCols, b.Column())
 		addColumn(b.Column())
 	}
@@ -171,15 +194,24 @@ func compile(d Detection) (*rule, []error) {
 				errs = append(errs, fmt.Errorf("grouping: stats[%d]: %v supports only %s, got %q", i, s.Func, TimeField, s.Field))
 			}
 		case Values, DistinctCount:
-			j, ok := valueIndex[s.Field]
+			key := s.Field
+			if s.Eval != nil {
+				key = "eval " + s.Column() // an Eval is its own source
+			}
+			j, ok := valueIndex[key]
 			if !ok {
-				f, err := event.LookupField(s.Field)
-				if err != nil {
-					errs = append(errs, fmt.Errorf("grouping: stats[%d]: %w", i, err))
+				var x extractor = s.Eval
+				if x == nil {
+					f, err := event.LookupField(s.Field)
+					if err != nil {
+						errs = append(errs, fmt.Errorf("grouping: stats[%d]: %w", i, err))
+					}
+					x = f.Append
 				}
 				j = len(r.values)
-				valueIndex[s.Field] = j
-				r.values = append(r.values, f)
+				valueIndex[key] = j
+				r.values = append(r.values, x)
+				r.valNames = append(r.valNames, key)
 			}
 			arg = j
 		default:
@@ -188,9 +220,27 @@ func compile(d Detection) (*rule, []error) {
 		r.statArg = append(r.statArg, arg)
 		addColumn(s.Column())
 	}
+	for i, c := range r.where {
+		switch {
+		case !cols[c.Column]:
+			errs = append(errs, fmt.Errorf("grouping: where[%d]: %q is not an output column", i, c.Column))
+		case c.Op < Greater || c.Op > NotEqual:
+			errs = append(errs, fmt.Errorf("grouping: where[%d]: unknown operator %v", i, c.Op))
+		}
+	}
+	if len(g.ThenColumns) > 0 && g.Then == nil {
+		errs = append(errs, errors.New("grouping: ThenColumns without Then"))
+	}
+	fields := append([]string(nil), r.columns...)
+	for _, c := range g.ThenColumns {
+		if cols[c] {
+			errs = append(errs, fmt.Errorf("grouping: Then column %q is already an output column", c))
+		}
+		fields = append(fields, c)
+	}
 	spec := m.RBA
 	if len(spec.RiskObjects) > 0 || len(spec.ThreatObjects) > 0 || spec.Message != "" {
-		b, err := risk.NewBuilder(spec, r.columns, risk.Annotations{
+		b, err := risk.NewBuilder(spec, fields, risk.Annotations{
 			SearchName:        m.SearchName(),
 			MITRETechniqueIDs: m.Tags.MITREAttackID,
 			AnalyticStories:   m.Tags.AnalyticStory,
@@ -217,7 +267,7 @@ func (e *Engine) Detections() []string {
 func (e *Engine) Columns(detection string) []string {
 	for _, r := range e.rules {
 		if r.name == detection {
-			return append([]string(nil), r.columns...)
+			return append(append([]string(nil), r.columns...), r.thenCols...)
 		}
 	}
 	return nil
@@ -352,7 +402,7 @@ type ruleRun struct {
 func (e *Engine) newRun() *run {
 	s := &run{e: e, rules: make([]ruleRun, len(e.rules))}
 	for i, r := range e.rules {
-		t, err := aggregate.New(r.byCols, valueNames(r.values))
+		t, err := aggregate.New(r.byCols, r.valNames)
 		if err != nil {
 			// Columns were checked by NewEngine; a failure here is a bug,
 			// reported on the detection rather than crashing.
@@ -371,12 +421,31 @@ func (e *Engine) newRun() *run {
 	return s
 }
 
-func valueNames(fs []event.Field) []string {
-	names := make([]string, len(fs))
-	for i, f := range fs {
-		names[i] = f.Name()
+// fillValue is what Splunk's fillnull writes into a null field.
+const fillValue = "0"
+
+// timeExtractor gives the event time, floored to its bin, as the _time
+// BY value: ctime text, which sorts in time order.
+func timeExtractor(span time.Duration, loc *time.Location) extractor {
+	return func(dst []string, ev *event.SignInEvent) []string {
+		return append(dst, bin(ev.Time(), span).In(loc).Format(CtimeLayout))
 	}
-	return names
+}
+
+// bin floors t to a multiple of span counted from the Unix epoch, as
+// Splunk's bin does for spans under a day; span 0 leaves t as it is.
+// (Within the years 1678 to 2262, where nanoseconds since the epoch fit
+// an int64.)
+func bin(t time.Time, span time.Duration) time.Time {
+	if span <= 0 {
+		return t
+	}
+	ns := t.UnixNano()
+	r := ns % int64(span)
+	if r < 0 {
+		r += int64(span)
+	}
+	return time.Unix(0, ns-r).UTC()
 }
 
 // bad accounts for a bad record; it returns the error that stops the run,
@@ -402,42 +471,49 @@ func (s *run) observe(ev *event.SignInEvent) {
 		if rs.dead {
 			continue
 		}
-		ok, perr := r.match(ev)
-		if perr != nil {
+		if perr := r.process(rs, ev); perr != nil {
 			rs.dead = true
 			s.panics = append(s.panics, perr)
-			continue
-		}
-		if ok {
-			rs.add(r, ev)
 		}
 	}
 }
 
-func (r *rule) match(ev *event.SignInEvent) (ok bool, perr *PanicError) {
+// process offers ev to one detection: its Match, then its grouping (whose
+// Eval functions are the rule's code too). A panic in either becomes a
+// *PanicError.
+func (r *rule) process(rs *ruleRun, ev *event.SignInEvent) (perr *PanicError) {
 	defer func() {
 		if v := recover(); v != nil {
 			perr = &PanicError{Detection: r.name, Value: v, Stack: debug.Stack()}
 		}
 	}()
-	return r.det.Match(ev), nil
+	if r.det.Match(ev) {
+		rs.add(r, ev)
+	}
+	return nil
 }
 
 // add puts a match into its group, or groups when a BY field is
 // multivalue, and drops it when a BY field has no value.
 func (rs *ruleRun) add(r *rule, ev *event.SignInEvent) {
-	for j, f := range r.by {
-		rs.keyVals[j] = f.Append(rs.keyVals[j][:0], ev)
+	for j, x := range r.by {
+		rs.keyVals[j] = x(rs.keyVals[j][:0], ev)
 		if len(rs.keyVals[j]) == 0 {
-			return // a null BY value: Splunk drops the event
+			if !r.fillNull {
+				return // a null BY value: Splunk drops the event
+			}
+			rs.keyVals[j] = append(rs.keyVals[j], fillValue)
 		}
 		rs.key[j] = rs.keyVals[j][0]
 		rs.idx[j] = 0
 	}
-	for j, f := range r.values {
-		rs.vals[j] = f.Append(rs.vals[j][:0], ev)
+	for j, x := range r.values {
+		rs.vals[j] = x(rs.vals[j][:0], ev)
+		if len(rs.vals[j]) == 0 && r.fillNull {
+			rs.vals[j] = append(rs.vals[j], fillValue)
+		}
 	}
-	at := ev.Time()
+	at := bin(ev.Time(), r.span)
 	for {
 		// The key and vals lengths match the table's columns by
 		// construction, so Add cannot fail here.
@@ -467,12 +543,22 @@ func (s *run) finish(partial bool, stop error) (*Result, error) {
 		if rs.dead {
 			continue
 		}
+		var kept []Finding
 		for _, row := range rs.table.Rows() {
-			f := r.finding(row, s.e.loc)
+			if f := r.finding(row, s.e.loc); r.holds(f) {
+				kept = append(kept, f)
+			}
+		}
+		kept, perr := r.thenStage(kept)
+		if perr != nil {
+			s.panics = append(s.panics, perr)
+			continue
+		}
+		for _, f := range kept {
 			drop, perr := r.suppressed(f)
 			if perr != nil {
 				s.panics = append(s.panics, perr)
-				continue
+				break
 			}
 			if !drop {
 				res.Findings = append(res.Findings, f)
@@ -513,6 +599,33 @@ func (r *rule) finding(row aggregate.Row, loc *time.Location) Finding {
 		f.Columns = append(f.Columns, c)
 	}
 	return f
+}
+
+// holds reports whether f passes the rule's where conditions.
+func (r *rule) holds(f Finding) bool {
+	for _, c := range r.where {
+		if !c.Holds(f) {
+			return false
+		}
+	}
+	return true
+}
+
+// thenStage runs the rule's Then stage, turning a panic into an error.
+func (r *rule) thenStage(fs []Finding) (out []Finding, perr *PanicError) {
+	if r.then == nil {
+		return fs, nil
+	}
+	defer func() {
+		if v := recover(); v != nil {
+			perr = &PanicError{Detection: r.name, Value: fmt.Sprintf("then stage: %v", v), Stack: debug.Stack()}
+		}
+	}()
+	out = r.then(fs)
+	for i := range out {
+		out[i].builder = r.builder
+	}
+	return out, nil
 }
 
 func (r *rule) suppressed(f Finding) (drop bool, perr *PanicError) {

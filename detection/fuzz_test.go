@@ -74,7 +74,7 @@ func findingsOf(t *testing.T, input []byte, ds ...detection.Detection) (string, 
 // several detections gives each exactly the findings (and risk events) it
 // gives alone, and that the counts add up.
 func FuzzEngineMulti(f *testing.F) {
-	sample, err := os.ReadFile(filepath.Join("..", "testdata", "consentdenied", "signins.jsonl"))
+	sample, err := os.ReadFile(filepath.Join("..", "testdata", "o365_user_consent_denied_for_oauth_application", "signins.jsonl"))
 	if err != nil {
 		f.Fatal(err)
 	}

@@ -70,7 +70,7 @@ func ExampleLookupField() {
 
 	// Look fields up once, when a rule is compiled; use them per event.
 	var fields []event.Field
-	for _, name := range []string{"status.errorCode", "appliedConditionalAccessPolicies{}.result", "location.city", "userAgent"} {
+	for _, name := range []string{"status.errorCode", "appliedConditionalAccessPolicies{}.result", "location.city", "userAgnet"} {
 		f, err := event.LookupField(name)
 		if err != nil {
 			fmt.Println(err)
@@ -82,7 +82,7 @@ func ExampleLookupField() {
 		fmt.Printf("%s (%v, multi=%t): %q\n", f.Name(), f.Kind(), f.Multi(), f.Append(nil, &ev))
 	}
 	// Output:
-	// unknown field "userAgent"
+	// unknown field "userAgnet"
 	// status.errorCode (an integer, multi=false): ["53003"]
 	// appliedConditionalAccessPolicies{}.result (a string, multi=true): ["failure" "notApplied"]
 	// location.city (a string, multi=false): []

@@ -910,7 +910,7 @@ func TestReadRecord(t *testing.T) {
 }
 
 // sampleFile is the sample sign-ins shared by the repository's tests.
-const sampleFile = "../testdata/consentdenied/signins.jsonl"
+const sampleFile = "../testdata/o365_user_consent_denied_for_oauth_application/signins.jsonl"
 
 // TestDecode checks that records framed by ReadRecord and decoded with
 // Decode, on several goroutines at once, give what Read gives.

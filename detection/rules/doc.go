@@ -1,18 +1,16 @@
 // Package rules is escudo's catalogue of built-in detections: Splunk ESCU
 // rules re-implemented on the [detection.Detection] interface, each with its
-// full ESCU metadata and RBA spec.
+// ESCU metadata and RBA spec.
 //
 // Each constructor returns a fresh value; rules hold no state, so one value
 // may be used by several engines at once. Where a rule deviates from the
 // ESCU text (a typo in a message, a known defect in the SPL), its doc
-// comment says so.
+// comment says so, and a test pins the behaviour.
+//
+// The ESCU facts of each rule (id, version, date, type, status, data
+// source, analytic stories, MITRE ATT&CK ids, SPL, RBA block) are ESCU's,
+// from splunk/security_content. Where the reference escudo was built from
+// does not carry ESCU's prose (description, how to implement, known false
+// positives), the rule's text is escudo's own summary of what the search
+// does, and says so.
 package rules
-
-import "github.com/escudo-dev/escudo/detection"
-
-// All returns every built-in detection, in catalogue order.
-func All() []detection.Detection {
-	return []detection.Detection{
-		O365UserConsentDenied(),
-	}
-}

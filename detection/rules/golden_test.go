@@ -18,17 +18,18 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the golden files from the current output")
 
-// goldenCase is one rule over its sample, with golden findings and risk
-// events next to the sample in the repository's testdata/.
-type goldenCase struct {
-	dir  string // under testdata/
-	rule func() detection.Detection
-}
-
-func goldenCases() []goldenCase {
-	return []goldenCase{
-		{dir: "consentdenied", rule: rules.O365UserConsentDenied},
-	}
+// sampleDir is where a rule's sample and golden files live under
+// testdata/: its name as ESCU names the rule's YAML file.
+func sampleDir(name string) string {
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r >= 'a' && r <= 'z', r >= '0' && r <= '9':
+			return r
+		case r >= 'A' && r <= 'Z':
+			return r + 'a' - 'A'
+		}
+		return '_'
+	}, name)
 }
 
 func testdata(parts ...string) string {
@@ -39,12 +40,16 @@ func testdata(parts ...string) string {
 // (JSON lines, the SPL columns) and risk events (JSON lines, Splunk's risk
 // fields) with the golden files. Run with -update to rewrite them, then
 // review the diff.
+//
+// Every built-in rule must have a sample; each finding must resolve every
+// $token$ of the rule's risk message to a non-empty value.
 func TestGolden(t *testing.T) {
-	for _, tc := range goldenCases() {
-		t.Run(tc.dir, func(t *testing.T) {
-			findings, risks := runSample(t, tc.rule(), testdata(tc.dir, "signins.jsonl"))
-			compareGolden(t, testdata(tc.dir, "findings.golden.jsonl"), findings)
-			compareGolden(t, testdata(tc.dir, "risk.golden.jsonl"), risks)
+	for _, d := range rules.All() {
+		dir := sampleDir(d.Meta().Name)
+		t.Run(dir, func(t *testing.T) {
+			findings, risks := runSample(t, d, testdata(dir, "signins.jsonl"))
+			compareGolden(t, testdata(dir, "findings.golden.jsonl"), findings)
+			compareGolden(t, testdata(dir, "risk.golden.jsonl"), risks)
 		})
 	}
 }
@@ -69,8 +74,17 @@ func runSample(t *testing.T, d detection.Detection, path string) (findings, risk
 	if res.Counts.Bad != 0 || res.Counts.Records != res.Counts.Decoded {
 		t.Fatalf("sample does not decode cleanly: %+v", res.Counts)
 	}
+	if len(res.Findings) == 0 {
+		t.Errorf("the sample gives no finding")
+	}
+	tokens := d.Meta().RBA.Tokens()
 	for _, fd := range res.Findings {
 		findings = append(fd.AppendJSON(findings), '\n')
+		for _, tok := range tokens {
+			if v, ok := fd.Value(tok); !ok || v == "" {
+				t.Errorf("finding %s: risk message token $%s$ has no value", fd.AppendJSON(nil), tok)
+			}
+		}
 	}
 	for _, ev := range res.Risk() {
 		b, err := ev.MarshalJSON()

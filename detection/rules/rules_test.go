@@ -86,7 +86,7 @@ func TestConsentDeniedMatch(t *testing.T) {
 // detection over the same sample, and checks each gets exactly the
 // findings it gets alone.
 func TestEngineTogetherEqualsAlone(t *testing.T) {
-	path := testdata("consentdenied", "signins.jsonl")
+	path := testdata("o365_user_consent_denied_for_oauth_application", "signins.jsonl")
 	others := []detection.Detection{rules.O365UserConsentDenied(), failuresByApp{}}
 	together := run(t, path, others...)
 	var alone []detection.Finding

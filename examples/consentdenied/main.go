@@ -7,7 +7,7 @@
 //
 //	go run ./examples/consentdenied [-json|-risk] [-lenient] [FILE...]
 //
-// With no FILE it reads the bundled sample, testdata/consentdenied/signins.jsonl;
+// With no FILE it reads the bundled sample, testdata/o365_user_consent_denied_for_oauth_application/signins.jsonl;
 // "-" reads standard input. A bad record stops the run with exit status 1
 // and a "FILE:LINE: what is wrong" message, unless -lenient is given.
 package main
@@ -25,7 +25,7 @@ func main() {
 		Name:       "consentdenied",
 		Usage:      "[-json|-risk] [-lenient] [FILE...]",
 		Detections: []detection.Detection{rules.O365UserConsentDenied()},
-		Sample:     "testdata/consentdenied/signins.jsonl",
+		Sample:     "testdata/o365_user_consent_denied_for_oauth_application/signins.jsonl",
 	}
 	os.Exit(p.Main(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }

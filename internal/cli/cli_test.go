@@ -22,13 +22,13 @@ func program() cli.Program {
 		Name:       "consentdenied",
 		Usage:      "[-json|-risk] [-lenient] [FILE...]",
 		Detections: []detection.Detection{rules.O365UserConsentDenied()},
-		Sample:     "testdata/consentdenied/signins.jsonl",
+		Sample:     "testdata/o365_user_consent_denied_for_oauth_application/signins.jsonl",
 	}
 }
 
 func golden(t *testing.T, name string) string {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join("..", "..", "testdata", "consentdenied", name))
+	b, err := os.ReadFile(filepath.Join("..", "..", "testdata", "o365_user_consent_denied_for_oauth_application", name))
 	if err != nil {
 		t.Fatal(err)
 	}
