@@ -14,23 +14,10 @@ import (
 	"github.com/escudo-dev/escudo/detection"
 	"github.com/escudo-dev/escudo/detection/rules"
 	"github.com/escudo-dev/escudo/event"
+	"github.com/escudo-dev/escudo/internal/sample"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files from the current output")
-
-// sampleDir is where a rule's sample and golden files live under
-// testdata/: its name as ESCU names the rule's YAML file.
-func sampleDir(name string) string {
-	return strings.Map(func(r rune) rune {
-		switch {
-		case r >= 'a' && r <= 'z', r >= '0' && r <= '9':
-			return r
-		case r >= 'A' && r <= 'Z':
-			return r + 'a' - 'A'
-		}
-		return '_'
-	}, name)
-}
 
 func testdata(parts ...string) string {
 	return filepath.Join(append([]string{"..", "..", "testdata"}, parts...)...)
@@ -45,7 +32,7 @@ func testdata(parts ...string) string {
 // $token$ of the rule's risk message to a non-empty value.
 func TestGolden(t *testing.T) {
 	for _, d := range rules.All() {
-		dir := sampleDir(d.Meta().Name)
+		dir := sample.Slug(d.Meta().Name)
 		t.Run(dir, func(t *testing.T) {
 			findings, risks := runSample(t, d, testdata(dir, "signins.jsonl"))
 			compareGolden(t, testdata(dir, "findings.golden.jsonl"), findings)

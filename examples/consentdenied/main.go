@@ -25,7 +25,7 @@ func main() {
 		Name:       "consentdenied",
 		Usage:      "[-json|-risk] [-lenient] [FILE...]",
 		Detections: []detection.Detection{rules.O365UserConsentDenied()},
-		Sample:     "testdata/o365_user_consent_denied_for_oauth_application/signins.jsonl",
+		Samples:    []string{"testdata/o365_user_consent_denied_for_oauth_application/signins.jsonl"},
 	}
 	os.Exit(p.Main(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }

@@ -61,7 +61,7 @@ func main() {
 		Name:       "customrule",
 		Usage:      "[-json|-risk] [-lenient] [FILE...]",
 		Detections: []detection.Detection{rules.O365UserConsentDenied(), adminConsentRequired{}},
-		Sample:     "testdata/o365_user_consent_denied_for_oauth_application/signins.jsonl",
+		Samples:    []string{"testdata/o365_user_consent_denied_for_oauth_application/signins.jsonl"},
 		SearchName: true,
 	}
 	os.Exit(p.Main(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))

@@ -12,14 +12,15 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"path/filepath"
-	"runtime"
+	"slices"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
 
 	"github.com/escudo-dev/escudo/detection"
 	"github.com/escudo-dev/escudo/event"
+	"github.com/escudo-dev/escudo/internal/sample"
 	"github.com/escudo-dev/escudo/risk"
 )
 
@@ -39,12 +40,15 @@ type Program struct {
 	Usage string
 	// Detections are the rules the program runs.
 	Detections []detection.Detection
-	// Sample is the bundled input, relative to the repository root, read
-	// when no file is given.
-	Sample string
+	// Samples are the bundled inputs, relative to the repository root,
+	// read when no file is given.
+	Samples []string
 	// SearchName adds search_name to each JSON finding (for programs that
 	// run several rules).
 	SearchName bool
+	// Catalogue adds -rules (run only the named detections) and -list
+	// (print the catalogue).
+	Catalogue bool
 }
 
 // Main runs the program with the command-line arguments and returns its
@@ -56,6 +60,12 @@ func (p Program) Main(args []string, stdin io.Reader, stdout, stderr io.Writer) 
 	riskOut := fs.Bool("risk", false, "print risk events as JSON lines")
 	lenient := fs.Bool("lenient", false, "skip bad records (counted, summary on stderr) instead of stopping at the first")
 	formatName := fs.String("format", "auto", "record format: "+strings.Join(event.Formats(), ", "))
+	var ruleNames *string
+	var list *bool
+	if p.Catalogue {
+		ruleNames = fs.String("rules", "", "run only these detections: comma-separated names, or their snake_case forms")
+		list = fs.Bool("list", false, "print the catalogue (name, id, type, MITRE ids, risk score) and exit")
+	}
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "usage: %s %s\n", p.Name, p.Usage)
 		fs.PrintDefaults()
@@ -71,6 +81,18 @@ func (p Program) Main(args []string, stdin io.Reader, stdout, stderr io.Writer) 
 		return ExitUsage
 	}
 
+	dets := p.Detections
+	if list != nil && *list {
+		writeCatalogue(stdout, dets)
+		return ExitOK
+	}
+	if ruleNames != nil && *ruleNames != "" {
+		var err error
+		if dets, err = selectRules(dets, *ruleNames); err != nil {
+			fmt.Fprintf(stderr, "%s: -rules: %v\n", p.Name, err)
+			return ExitUsage
+		}
+	}
 	format, err := event.ParseFormat(*formatName)
 	if err != nil {
 		fmt.Fprintf(stderr, "%s: -format: %v\n", p.Name, err)
@@ -83,7 +105,7 @@ func (p Program) Main(args []string, stdin io.Reader, stdout, stderr io.Writer) 
 		meter = &progressLine{w: stderr, name: p.Name}
 		opts.Progress = meter.update
 	}
-	eng, err := detection.NewEngine(opts, p.Detections...)
+	eng, err := detection.NewEngine(opts, dets...)
 	if err != nil {
 		fmt.Fprintf(stderr, "%s: %v\n", p.Name, err)
 		return ExitError
@@ -91,7 +113,9 @@ func (p Program) Main(args []string, stdin io.Reader, stdout, stderr io.Writer) 
 
 	files := fs.Args()
 	if len(files) == 0 {
-		files = []string{SamplePath(p.Sample)}
+		for _, rel := range p.Samples {
+			files = append(files, sample.Path(rel))
+		}
 	}
 	inputs, closeAll, err := open(files, stdin, format)
 	if err != nil {
@@ -147,6 +171,49 @@ func (p Program) Main(args []string, stdin io.Reader, stdout, stderr io.Writer) 
 		return ExitError
 	}
 	return ExitOK
+}
+
+// selectRules picks the named detections, in catalogue order. A name
+// matches a detection's name exactly or in its snake_case form.
+func selectRules(all []detection.Detection, names string) ([]detection.Detection, error) {
+	want := make(map[string]bool)
+	for _, n := range strings.Split(names, ",") {
+		if n = strings.TrimSpace(n); n != "" {
+			want[sample.Slug(n)] = true
+		}
+	}
+	var out []detection.Detection
+	for _, d := range all {
+		slug := sample.Slug(d.Meta().Name)
+		if want[slug] {
+			out = append(out, d)
+			delete(want, slug)
+		}
+	}
+	if len(want) > 0 {
+		var unknown []string
+		for n := range want {
+			unknown = append(unknown, n)
+		}
+		slices.Sort(unknown)
+		return nil, fmt.Errorf("no detection named %s (see -list)", strings.Join(unknown, ", "))
+	}
+	return out, nil
+}
+
+// writeCatalogue prints one line per detection.
+func writeCatalogue(w io.Writer, dets []detection.Detection) {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "NAME\tID\tTYPE\tMITRE\tRISK SCORE")
+	for _, d := range dets {
+		m := d.Meta()
+		score := "-"
+		for _, ro := range m.RBA.RiskObjects {
+			score = strconv.Itoa(ro.Score)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", m.Name, m.ID, m.Type, strings.Join(m.Tags.MITREAttackID, ","), score)
+	}
+	tw.Flush()
 }
 
 // errorLine renders a run-stopping error: a decode error as its own
@@ -233,22 +300,6 @@ func (m *progressLine) clear() {
 	if m != nil && m.drawn {
 		fmt.Fprint(m.w, "\r\x1b[K")
 	}
-}
-
-// SamplePath finds a bundled sample, given relative to the repository
-// root: as is when the program runs from the root, else next to this
-// source file (go run from elsewhere in the repository).
-func SamplePath(rel string) string {
-	if _, err := os.Stat(rel); err == nil {
-		return rel
-	}
-	if _, file, _, ok := runtime.Caller(0); ok {
-		p := filepath.Join(filepath.Dir(file), "..", "..", filepath.FromSlash(rel))
-		if _, err := os.Stat(p); err == nil {
-			return p
-		}
-	}
-	return rel
 }
 
 func writeFindingsJSON(w io.Writer, findings []detection.Finding, searchName bool, eng *detection.Engine) {

@@ -22,7 +22,7 @@ func program() cli.Program {
 		Name:       "consentdenied",
 		Usage:      "[-json|-risk] [-lenient] [FILE...]",
 		Detections: []detection.Detection{rules.O365UserConsentDenied()},
-		Sample:     "testdata/o365_user_consent_denied_for_oauth_application/signins.jsonl",
+		Samples:    []string{"testdata/o365_user_consent_denied_for_oauth_application/signins.jsonl"},
 	}
 }
 
