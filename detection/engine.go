@@ -1,6 +1,7 @@
 package detection
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -42,10 +43,33 @@ type Options struct {
 	// MaxErrors is how many errors a lenient run keeps; zero means
 	// DefaultMaxErrors.
 	MaxErrors int
+	// Prefilter lets the engine pass over, without decoding, the records
+	// that contain none of the literals its detections declare (see
+	// [Literals]): a byte search instead of a JSON decode. It never changes
+	// the findings, but records passed over are not validated, so a bad
+	// one among them is not reported; they are counted as Prefiltered.
+	// It takes effect only when every detection declares literals.
+	Prefilter bool
+	// Workers is the number of goroutines that decode records and run the
+	// detections; zero or one means the calling goroutine does it all.
+	// Each worker keeps partial groups, merged at the end, so the findings
+	// are the same for any number of workers.
+	Workers int
 	// Progress, if set, is called from the running goroutine every
 	// ProgressEvery records and once at the end of each input, so that a
 	// long run can show how far it is. It must return quickly.
 	Progress func(Progress)
+}
+
+// Literals is implemented by detections that can name byte strings every
+// record they match must contain, such as the error code "65004". With
+// Options.Prefilter, the engine decodes only records holding at least one
+// literal of some detection. A literal must appear verbatim in the JSON of
+// every record the detection can match, in every input format; the
+// engine also decodes every record with a \u00 escape, since an escaped
+// character could hide a literal. Literals must be ASCII.
+type Literals interface {
+	Literals() []string
 }
 
 // ProgressEvery is how many records pass between two Progress calls.
@@ -66,6 +90,8 @@ type Progress struct {
 // An Engine is immutable once built, and safe for concurrent use: each
 // Run keeps its own state.
 type Engine struct {
+	literals  [][]byte // the prefilter's literals; nil means decode everything
+	workers   int
 	progress  func(Progress)
 	rules     []*rule
 	loc       *time.Location
@@ -100,7 +126,7 @@ type rule struct {
 // It reports every problem at once, as errors joined with errors.Join,
 // each a *[RuleError].
 func NewEngine(opts Options, detections ...Detection) (*Engine, error) {
-	e := &Engine{loc: opts.Location, lenient: opts.Lenient, maxErrors: opts.MaxErrors, progress: opts.Progress}
+	e := &Engine{loc: opts.Location, lenient: opts.Lenient, maxErrors: opts.MaxErrors, progress: opts.Progress, workers: opts.Workers}
 	if e.loc == nil {
 		e.loc = time.UTC
 	}
@@ -136,7 +162,54 @@ func NewEngine(opts Options, detections ...Detection) (*Engine, error) {
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
+	if opts.Prefilter {
+		e.literals = prefilterLiterals(detections)
+	}
 	return e, nil
+}
+
+// prefilterLiterals is the union of the detections' literals, or nil when
+// some detection declares none (then every record must be decoded).
+func prefilterLiterals(ds []Detection) [][]byte {
+	var lits [][]byte
+	seen := make(map[string]bool)
+	for _, d := range ds {
+		l, ok := d.(Literals)
+		if !ok {
+			return nil
+		}
+		ls := l.Literals()
+		if len(ls) == 0 {
+			return nil
+		}
+		for _, s := range ls {
+			if s == "" {
+				return nil // an empty literal is in every record
+			}
+			if !seen[s] {
+				seen[s] = true
+				lits = append(lits, []byte(s))
+			}
+		}
+	}
+	return lits
+}
+
+// escape is what starts a JSON \u escape of an ASCII character.
+var escape = []byte(`\u00`)
+
+// mayMatch reports whether a record must be decoded: it holds a literal,
+// or an escape that could hide one. Without a prefilter, every record may.
+func (e *Engine) mayMatch(data []byte) bool {
+	if e.literals == nil {
+		return true
+	}
+	for _, l := range e.literals {
+		if bytes.Contains(data, l) {
+			return true
+		}
+	}
+	return bytes.Contains(data, escape)
 }
 
 // extractor appends an event's values for one BY or stats field.
@@ -308,6 +381,9 @@ func (r *Result) Risk() []risk.Event {
 // that panics is reported as a *PanicError in the returned error,
 // alongside the other detections' complete findings.
 func (e *Engine) Run(ctx context.Context, inputs ...*event.Reader) (*Result, error) {
+	if e.workers > 1 {
+		return e.runParallel(ctx, inputs)
+	}
 	s := e.newRun()
 	var ev event.SignInEvent
 	done := ctx.Done()
@@ -332,6 +408,10 @@ func (e *Engine) Run(ctx context.Context, inputs ...*event.Reader) (*Result, err
 			}
 			if err == nil {
 				s.counts.Records++
+				if !e.mayMatch(rec.Data) {
+					s.counts.Prefiltered++
+					continue
+				}
 				err = r.Decode(rec, &ev)
 			} else if isDecodeError(err) {
 				s.counts.Records++ // a framing error (too long) is a record too

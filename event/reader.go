@@ -29,8 +29,9 @@ type Record struct {
 	Format Format
 }
 
-// Counts is the accounting of a read: every record is either decoded or
-// bad, never both and never neither, so Records == Decoded + Bad.
+// Counts is the accounting of a read: every record is decoded, bad, or
+// passed over by a prefilter, exactly one of them, so
+// Records == Decoded + Bad + Prefiltered.
 type Counts struct {
 	// Records is the number of records seen (blank lines are not records).
 	Records int64
@@ -38,6 +39,10 @@ type Counts struct {
 	Decoded int64
 	// Bad is the number of records reported as a *DecodeError.
 	Bad int64
+	// Prefiltered is the number of records a detection engine's prefilter
+	// passed over without decoding them, because no detection could match
+	// them; they were not validated. The Reader itself never prefilters.
+	Prefiltered int64
 }
 
 // Reader reads sign-in records from an export, whatever its layout: JSON

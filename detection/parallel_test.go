@@ -1,0 +1,170 @@
+package detection_test
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/escudo-dev/escudo/detection"
+	"github.com/escudo-dev/escudo/event"
+)
+
+// literalRule is a rule that declares prefilter literals.
+type literalRule struct {
+	rule
+	lits []string
+}
+
+func (r literalRule) Literals() []string { return r.lits }
+
+// consentLiteralRule is consentRule with its error code as a literal.
+func consentLiteralRule() detection.Detection {
+	return literalRule{consentRule(), []string{"65004"}}
+}
+
+// outcome is everything a run gives that must not depend on workers or
+// the prefilter: findings, risk events and the decoded count.
+func outcome(t *testing.T, opts detection.Options, input []byte, ds ...detection.Detection) (string, event.Counts) {
+	t.Helper()
+	eng, err := detection.NewEngine(opts, ds...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := event.NewReader(bytes.NewReader(input))
+	r.Name = "in"
+	res, err := eng.Run(context.Background(), r)
+	if err != nil && opts.Lenient {
+		t.Fatalf("lenient run: %v", err)
+	}
+	var b strings.Builder
+	for _, f := range res.Findings {
+		b.WriteString(f.Detection + " " + string(f.AppendJSON(nil)) + "\n")
+		for _, ev := range f.Risk() {
+			j, _ := ev.MarshalJSON()
+			b.Write(j)
+			b.WriteByte('\n')
+		}
+	}
+	for _, e := range res.Errors {
+		b.WriteString("error: " + e.Error() + "\n")
+	}
+	if err != nil {
+		b.WriteString("stopped: " + err.Error() + "\n")
+	}
+	c := res.Counts
+	if c.Records != c.Decoded+c.Bad+c.Prefiltered {
+		t.Errorf("counts do not add up: %+v", c)
+	}
+	return b.String(), c
+}
+
+func readTestdata(t testing.TB, parts ...string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(append([]string{"..", "testdata"}, parts...)...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// TestWorkersAndPrefilter checks that any number of workers, with or
+// without the prefilter, gives the findings of one worker without it.
+func TestWorkersAndPrefilter(t *testing.T) {
+	inputs := map[string][]byte{
+		"consent sample": readTestdata(t, "o365_user_consent_denied_for_oauth_application", "signins.jsonl"),
+		"azure monitor":  readTestdata(t, "formats", "azure-monitor-eventhub.json"),
+		"log analytics":  readTestdata(t, "formats", "log-analytics.json"),
+		"with bad records": []byte(line("a@example.com", "192.0.2.1", "App", 65004, "2025-03-14T09:00:00Z") + "{bad\n" +
+			`{"createdDateTime":"2025-03-14T09:00:00Z","status":{"errorCode":"65004"}}` + "\n" +
+			strings.Repeat(line("b@example.com", "192.0.2.2", "App", 65004, "2025-03-14T09:00:01Z"), 700)),
+	}
+	ds := func() []detection.Detection {
+		return []detection.Detection{consentLiteralRule(), fuzzRules()[1], fuzzRules()[2]}
+	}
+	for name, in := range inputs {
+		for _, lenient := range []bool{true, false} {
+			want, wantCounts := outcome(t, detection.Options{Lenient: lenient}, in, ds()...)
+			if !lenient {
+				// A stopped run's findings are partial: workers may have
+				// gone past the bad record. Only the error must agree.
+				want = stopLine(want)
+			}
+			for _, workers := range []int{1, 2, 3, 8} {
+				got, counts := outcome(t, detection.Options{Lenient: lenient, Workers: workers}, in, ds()...)
+				if !lenient {
+					got = stopLine(got)
+				}
+				if diff := cmp.Diff(want, got); diff != "" {
+					t.Errorf("%s, lenient %v, %d workers: differs from one worker (-want +got):\n%s", name, lenient, workers, diff)
+				}
+				if lenient && counts != wantCounts {
+					t.Errorf("%s, %d workers: counts %+v, want %+v", name, workers, counts, wantCounts)
+				}
+			}
+		}
+		// The prefilter applies only when every detection declares literals.
+		only := []detection.Detection{consentLiteralRule()}
+		want, _ := outcome(t, detection.Options{Lenient: true}, in, only...)
+		for _, workers := range []int{1, 4} {
+			got, c := outcome(t, detection.Options{Lenient: true, Prefilter: true, Workers: workers}, in, only...)
+			if diff := cmp.Diff(want, got); diff != "" && !strings.Contains(want, "error:") {
+				t.Errorf("%s, prefilter, %d workers: findings differ (-want +got):\n%s", name, workers, diff)
+			}
+			if c.Prefiltered == 0 && name != "with bad records" {
+				t.Errorf("%s: the prefilter passed over nothing: %+v", name, c)
+			}
+		}
+	}
+}
+
+// stopLine keeps only the line saying why a run stopped.
+func stopLine(out string) string {
+	for _, l := range strings.Split(out, "\n") {
+		if strings.HasPrefix(l, "stopped: ") {
+			return l
+		}
+	}
+	return ""
+}
+
+// prefilterFindings is the findings only (errors aside, since records the
+// prefilter passes over are not validated).
+func prefilterFindings(t *testing.T, opts detection.Options, input []byte) string {
+	t.Helper()
+	out, _ := outcome(t, opts, input, consentLiteralRule())
+	var keep []string
+	for _, l := range strings.SplitAfter(out, "\n") {
+		if !strings.HasPrefix(l, "error: ") {
+			keep = append(keep, l)
+		}
+	}
+	return strings.Join(keep, "")
+}
+
+// FuzzPrefilter checks on arbitrary and adversarial input that the
+// prefilter, with one worker or several, never changes the findings.
+func FuzzPrefilter(f *testing.F) {
+	rec := line("a@example.com", "192.0.2.1", "App", 65004, "2025-03-14T09:00:00Z")
+	f.Add([]byte(rec))
+	f.Add([]byte(strings.Replace(rec, "65004", `6500`, 1) + rec))
+	f.Add([]byte(`{"createdDateTime":"2025-03-14T09:00:00Z","userPrincipalName":"65004","ipAddress":"192.0.2.1","status":{"errorCode":0}}` + "\n"))
+	// The code as a Log Analytics string with an escaped digit: the bytes
+	// hold no "65004", the value does.
+	f.Add([]byte(`{"CreatedDateTime":"2025-03-14T09:00:00Z","UserPrincipalName":"a@example.com","IPAddress":"192.0.2.1","ResultType":"\u00365004"}` + "\n"))
+	f.Add([]byte(`{"records":[{"time":"2025-03-14T09:00:00Z","operationName":"Sign-in activity","category":"SignInLogs","properties":{"createdDateTime":"2025-03-14T09:00:00Z","userPrincipalName":"a@example.com","ipAddress":"192.0.2.1","status":{"errorCode":65004}}}]}`))
+	f.Add(readTestdata(f, "formats", "log-analytics.json")[:4000])
+	f.Fuzz(func(t *testing.T, input []byte) {
+		want := prefilterFindings(t, detection.Options{Lenient: true}, input)
+		for _, workers := range []int{1, 3} {
+			got := prefilterFindings(t, detection.Options{Lenient: true, Prefilter: true, Workers: workers}, input)
+			if got != want {
+				t.Fatalf("prefilter with %d workers changed the findings:\nwithout:\n%s\nwith:\n%s", workers, want, got)
+			}
+		}
+	})
+}
