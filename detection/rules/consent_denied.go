@@ -32,6 +32,11 @@ func (consentDenied) Match(ev *event.SignInEvent) bool {
 	return c != nil && *c == 65004
 }
 
+// Literals implements detection.Literals: every matching record holds the
+// error code's digits, as a JSON number (Graph, Azure Monitor, Log
+// Analytics Status) or inside Log Analytics' ResultType string.
+func (consentDenied) Literals() []string { return []string{"65004"} }
+
 func (consentDenied) Grouping() detection.Grouping {
 	return detection.Grouping{
 		By: []detection.By{

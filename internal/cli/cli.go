@@ -12,6 +12,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -60,6 +61,8 @@ func (p Program) Main(args []string, stdin io.Reader, stdout, stderr io.Writer) 
 	riskOut := fs.Bool("risk", false, "print risk events as JSON lines")
 	lenient := fs.Bool("lenient", false, "skip bad records (counted, summary on stderr) instead of stopping at the first")
 	formatName := fs.String("format", "auto", "record format: "+strings.Join(event.Formats(), ", "))
+	prefilter := fs.Bool("prefilter", false, "decode only records holding a literal some rule needs (faster; records passed over are not validated)")
+	workers := fs.Int("workers", runtime.GOMAXPROCS(0), "goroutines decoding records")
 	var ruleNames *string
 	var list *bool
 	if p.Catalogue {
@@ -99,7 +102,7 @@ func (p Program) Main(args []string, stdin io.Reader, stdout, stderr io.Writer) 
 		return ExitUsage
 	}
 
-	opts := detection.Options{Lenient: *lenient}
+	opts := detection.Options{Lenient: *lenient, Prefilter: *prefilter, Workers: *workers}
 	var meter *progressLine
 	if isTerminal(stderr) {
 		meter = &progressLine{w: stderr, name: p.Name}
@@ -158,7 +161,11 @@ func (p Program) Main(args []string, stdin io.Reader, stdout, stderr io.Writer) 
 
 	if *lenient {
 		c := res.Counts
-		fmt.Fprintf(stderr, "%s: %d records read, %d decoded, %d skipped\n", p.Name, c.Records, c.Decoded, c.Bad)
+		fmt.Fprintf(stderr, "%s: %d records read, %d decoded, %d skipped", p.Name, c.Records, c.Decoded, c.Bad)
+		if c.Prefiltered > 0 {
+			fmt.Fprintf(stderr, ", %d passed over by the prefilter", c.Prefiltered)
+		}
+		fmt.Fprintln(stderr)
 		for _, e := range res.Errors {
 			fmt.Fprintf(stderr, "  skipped %v\n", e)
 		}
