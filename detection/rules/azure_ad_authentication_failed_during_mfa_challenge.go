@@ -193,8 +193,8 @@ func (failedMFAChallenge) Meta() detection.Meta {
 		KnownFalsePositives: "Users fail MFA by mistake: a prompt that timed out, a mistyped " +
 			"code, a phone out of reach. A single failure means little; repeated ones for the " +
 			"same user, or from an unfamiliar source address, deserve a look.",
-		References: mfaReferences("T1078.004", "T1586.003", "T1621"),
-		Drilldowns: mfaDrilldowns("user"),
+		References: attackReferences("T1078.004", "T1586.003", "T1621"),
+		Drilldowns: escuDrilldowns("user"),
 		RBA: risk.Spec{
 			Message:       "User $user$ failed to pass MFA challenge",
 			RiskObjects:   []risk.RiskObject{{Field: "user", Type: risk.User, Score: 54}},
@@ -204,7 +204,7 @@ func (failedMFAChallenge) Meta() detection.Meta {
 			AnalyticStory:  []string{"Azure Active Directory Account Takeover"},
 			AssetType:      "Azure Tenant",
 			MITREAttackID:  []string{"T1078.004", "T1586.003", "T1621"},
-			Product:        mfaProducts(),
+			Product:        splunkProducts(),
 			SecurityDomain: "identity",
 		},
 	}

@@ -129,8 +129,8 @@ func (azureConcurrentSessions) Meta() detection.Meta {
 		HowToImplement: successHowToImplement(successNonInteractive, "authenticationDetails"),
 		KnownFalsePositives: "A user with several devices, such as a phone on a mobile network and a laptop on the office network, refreshes tokens from several addresses at once; " +
 			"so do clients behind proxies or VPNs with more than one egress address.",
-		References: successReferences(mitre...),
-		Drilldowns: successDrilldowns("user"),
+		References: attackReferences(mitre...),
+		Drilldowns: escuDrilldowns("user"),
 		RBA: risk.Spec{
 			Message:       "User $user$ has concurrent sessions from more than one unique IP address in the span of 5 minutes.",
 			RiskObjects:   []risk.RiskObject{{Field: "user", Type: risk.User, Score: 42}},
@@ -140,7 +140,7 @@ func (azureConcurrentSessions) Meta() detection.Meta {
 			AnalyticStory:  []string{"Compromised User Account", "Azure Active Directory Account Takeover"},
 			AssetType:      "Azure Tenant",
 			MITREAttackID:  mitre,
-			Product:        successProducts(),
+			Product:        splunkProducts(),
 			SecurityDomain: "threat",
 		},
 	}

@@ -103,8 +103,8 @@ func (azureDeviceCode) Meta() detection.Meta {
 		HowToImplement: successHowToImplement(successInteractive, "authenticationProtocol"),
 		KnownFalsePositives: "Input-constrained devices and command-line tools use the device code flow legitimately: " +
 			"meeting-room and Teams devices, smart TVs, the Azure CLI and some PowerShell modules.",
-		References: successReferences(mitre...),
-		Drilldowns: successDrilldowns("user"),
+		References: attackReferences(mitre...),
+		Drilldowns: escuDrilldowns("user"),
 		RBA: risk.Spec{
 			Message:       "Device code requested for $user$ from $src$",
 			RiskObjects:   []risk.RiskObject{{Field: "user", Type: risk.User, Score: 35}},
@@ -114,7 +114,7 @@ func (azureDeviceCode) Meta() detection.Meta {
 			AnalyticStory:  []string{"Azure Active Directory Account Takeover"},
 			AssetType:      "Azure Tenant",
 			MITREAttackID:  mitre,
-			Product:        successProducts(),
+			Product:        splunkProducts(),
 			SecurityDomain: "identity",
 		},
 	}

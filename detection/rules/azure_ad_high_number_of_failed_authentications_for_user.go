@@ -96,8 +96,8 @@ func (failedForUser) Meta() detection.Meta {
 		HowToImplement: failedHowToImplement,
 		KnownFalsePositives: "A user who keeps retrying a forgotten or recently changed password, or a device or script " +
 			"still configured with an old password, can fail this often. Check the sources and user agents before acting.",
-		References: failedReferences(mitre...),
-		Drilldowns: failedDrilldowns("user"),
+		References: attackReferences(mitre...),
+		Drilldowns: escuDrilldowns("user"),
 		RBA: risk.Spec{
 			Message:     "User $user$ failed to authenticate more than 20 times in the span of 10 minutes.",
 			RiskObjects: []risk.RiskObject{{Field: "user", Type: risk.User, Score: 35}},
@@ -106,7 +106,7 @@ func (failedForUser) Meta() detection.Meta {
 			AnalyticStory:  []string{"Compromised User Account", "Azure Active Directory Account Takeover"},
 			AssetType:      "Azure Tenant",
 			MITREAttackID:  mitre,
-			Product:        failedProducts(),
+			Product:        splunkProducts(),
 			SecurityDomain: "identity",
 		},
 	}

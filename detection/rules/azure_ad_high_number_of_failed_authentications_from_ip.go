@@ -95,8 +95,8 @@ func (failedFromIP) Meta() detection.Meta {
 		HowToImplement: failedHowToImplement,
 		KnownFalsePositives: "A shared egress address (a corporate proxy or NAT gateway, a VPN concentrator) can carry many users' mistyped passwords, " +
 			"and a misconfigured application can retry stale credentials from one host. Check the users and user agents before acting.",
-		References: failedReferences(mitre...),
-		Drilldowns: failedDrilldowns("user"),
+		References: attackReferences(mitre...),
+		Drilldowns: escuDrilldowns("user"),
 		RBA: risk.Spec{
 			Message:       "$src$ failed to authenticate more than 20 times in the span of 10 minutes.",
 			RiskObjects:   []risk.RiskObject{{Field: "user", Type: risk.User, Score: 35}},
@@ -106,7 +106,7 @@ func (failedFromIP) Meta() detection.Meta {
 			AnalyticStory:  []string{"Compromised User Account", "Azure Active Directory Account Takeover", "NOBELIUM Group"},
 			AssetType:      "Azure Tenant",
 			MITREAttackID:  mitre,
-			Product:        failedProducts(),
+			Product:        splunkProducts(),
 			SecurityDomain: "identity",
 		},
 	}

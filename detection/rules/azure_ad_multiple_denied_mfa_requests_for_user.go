@@ -112,8 +112,8 @@ func (deniedMFARequests) Meta() detection.Meta {
 		KnownFalsePositives: "Users rarely decline many of their own prompts; a device that " +
 			"repeats a stale sign-in, or a user who rejects prompts they did not expect during a " +
 			"test, can. Confirm with the user before acting.",
-		References: mfaReferences("T1621"),
-		Drilldowns: mfaDrilldowns("user"),
+		References: attackReferences("T1621"),
+		Drilldowns: escuDrilldowns("user"),
 		RBA: risk.Spec{
 			Message:     "User $user$ denied more than 9 MFA requests in a timespan of 10 minutes.",
 			RiskObjects: []risk.RiskObject{{Field: "user", Type: risk.User, Score: 54}},
@@ -122,7 +122,7 @@ func (deniedMFARequests) Meta() detection.Meta {
 			AnalyticStory:  []string{"Azure Active Directory Account Takeover"},
 			AssetType:      "Azure Tenant",
 			MITREAttackID:  []string{"T1621"},
-			Product:        mfaProducts(),
+			Product:        splunkProducts(),
 			SecurityDomain: "identity",
 		},
 	}

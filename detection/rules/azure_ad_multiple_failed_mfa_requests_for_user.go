@@ -123,8 +123,8 @@ func (failedMFARequests) Meta() detection.Meta {
 		KnownFalsePositives: "A user with a new phone, poor connectivity or a misconfigured " +
 			"authenticator app can fail many MFA prompts in a row. Confirm with the user and " +
 			"tune the threshold to the tenant.",
-		References: mfaReferences("T1078.004", "T1586.003", "T1621"),
-		Drilldowns: mfaDrilldowns("user"),
+		References: attackReferences("T1078.004", "T1586.003", "T1621"),
+		Drilldowns: escuDrilldowns("user"),
 		RBA: risk.Spec{
 			Message:     "User $user$ failed to complete MFA authentication more than 10 times in a timespan of 10 minutes.",
 			RiskObjects: []risk.RiskObject{{Field: "user", Type: risk.User, Score: 54}},
@@ -133,7 +133,7 @@ func (failedMFARequests) Meta() detection.Meta {
 			AnalyticStory:  []string{"Azure Active Directory Account Takeover"},
 			AssetType:      "Azure Tenant",
 			MITREAttackID:  []string{"T1078.004", "T1586.003", "T1621"},
-			Product:        mfaProducts(),
+			Product:        splunkProducts(),
 			SecurityDomain: "identity",
 		},
 	}

@@ -106,8 +106,8 @@ func (usersFailingFromIP) Meta() detection.Meta {
 		HowToImplement: failedHowToImplement,
 		KnownFalsePositives: "A shared egress address (a corporate proxy, NAT gateway or VPN) used by many people, or a test or onboarding run " +
 			"that signs in many accounts with wrong passwords, can reach the threshold. Check the user agents and the address's owner.",
-		References: failedReferences(mitre...),
-		Drilldowns: failedDrilldowns("user"),
+		References: attackReferences(mitre...),
+		Drilldowns: escuDrilldowns("user"),
 		RBA: risk.Spec{
 			Message:       "Source Ip $src$ failed to authenticate with more than 30 users within 5 minutes.",
 			RiskObjects:   []risk.RiskObject{{Field: "user", Type: risk.User, Score: 63}},
@@ -117,7 +117,7 @@ func (usersFailingFromIP) Meta() detection.Meta {
 			AnalyticStory:  []string{"Azure Active Directory Account Takeover"},
 			AssetType:      "Azure Tenant",
 			MITREAttackID:  mitre,
-			Product:        failedProducts(),
+			Product:        splunkProducts(),
 			SecurityDomain: "identity",
 		},
 	}

@@ -118,8 +118,8 @@ func (azureSuccessDifferentIPs) Meta() detection.Meta {
 		HowToImplement: successHowToImplement(successInteractive, "authenticationDetails"),
 		KnownFalsePositives: "A user can legitimately sign in from several addresses within minutes: a phone moving between Wi-Fi and a mobile network, " +
 			"a VPN that connects or disconnects, or a proxy with several egress addresses. Sign-ins whose first factor succeeded but whose MFA failed also count.",
-		References: successReferences(mitre...),
-		Drilldowns: successDrilldowns("user"),
+		References: attackReferences(mitre...),
+		Drilldowns: escuDrilldowns("user"),
 		RBA: risk.Spec{
 			Message:       "User $user$ has had successful authentication events from more than one unique IP address in the span of 30 minutes.",
 			RiskObjects:   []risk.RiskObject{{Field: "user", Type: risk.User, Score: 56}},
@@ -129,7 +129,7 @@ func (azureSuccessDifferentIPs) Meta() detection.Meta {
 			AnalyticStory:  []string{"Compromised User Account", "Azure Active Directory Account Takeover"},
 			AssetType:      "Azure Tenant",
 			MITREAttackID:  mitre,
-			Product:        successProducts(),
+			Product:        splunkProducts(),
 			SecurityDomain: "identity",
 		},
 	}

@@ -109,8 +109,8 @@ func (azureSingleFactor) Meta() detection.Meta {
 		HowToImplement: successHowToImplement(successInteractive, "authenticationRequirement and authenticationDetails"),
 		KnownFalsePositives: "Conditional Access may deliberately allow one factor, for example from trusted networks or compliant devices, " +
 			"and some accounts, such as break-glass or shared kiosk accounts, are exempt from MFA by design.",
-		References: successReferences(mitre...),
-		Drilldowns: successDrilldowns("user"),
+		References: attackReferences(mitre...),
+		Drilldowns: escuDrilldowns("user"),
 		RBA: risk.Spec{
 			Message:       "Successful authentication for user $user$ without MFA",
 			RiskObjects:   []risk.RiskObject{{Field: "user", Type: risk.User, Score: 45}},
@@ -120,7 +120,7 @@ func (azureSingleFactor) Meta() detection.Meta {
 			AnalyticStory:  []string{"Azure Active Directory Account Takeover"},
 			AssetType:      "Azure Tenant",
 			MITREAttackID:  mitre,
-			Product:        successProducts(),
+			Product:        splunkProducts(),
 			SecurityDomain: "identity",
 		},
 	}

@@ -196,8 +196,8 @@ func (unusualFailedFromIP) Meta() detection.Meta {
 			"for the standard deviation to mean something.",
 		KnownFalsePositives: "A shared egress address (a proxy, NAT gateway or VPN) with little traffic most of the time can spike when many users " +
 			"mistype passwords at once, for example after a forced password change; a single busy window from a new address is flagged too.",
-		References: failedReferences(mitre...),
-		Drilldowns: failedDrilldowns("userPrincipalName"),
+		References: attackReferences(mitre...),
+		Drilldowns: escuDrilldowns("userPrincipalName"),
 		RBA: risk.Spec{
 			Message:       "Possible Password Spraying attack against Azure AD from source ip $src$",
 			RiskObjects:   []risk.RiskObject{{Field: "userPrincipalName", Type: risk.User, Score: 54}},
@@ -207,7 +207,7 @@ func (unusualFailedFromIP) Meta() detection.Meta {
 			AnalyticStory:  []string{"Azure Active Directory Account Takeover"},
 			AssetType:      "Azure Tenant",
 			MITREAttackID:  mitre,
-			Product:        failedProducts(),
+			Product:        splunkProducts(),
 			SecurityDomain: "access",
 		},
 	}

@@ -89,8 +89,8 @@ func (azureConsentDenied) Meta() detection.Meta {
 		KnownFalsePositives: "Users decline consent to legitimate applications too, for example " +
 			"when a prompt asks for more permissions than they expected or was opened by mistake. " +
 			"Check the application and filter ones known to be benign.",
-		References: mfaReferences("T1528"),
-		Drilldowns: mfaDrilldowns("user"),
+		References: attackReferences("T1528"),
+		Drilldowns: escuDrilldowns("user"),
 		RBA: risk.Spec{
 			Message:     "User $user$ denied consent for an OAuth application.",
 			RiskObjects: []risk.RiskObject{{Field: "user", Type: risk.User, Score: 36}},
@@ -99,7 +99,7 @@ func (azureConsentDenied) Meta() detection.Meta {
 			AnalyticStory:  []string{"Azure Active Directory Account Takeover"},
 			AssetType:      "Azure Tenant",
 			MITREAttackID:  []string{"T1528"},
-			Product:        mfaProducts(),
+			Product:        splunkProducts(),
 			SecurityDomain: "identity",
 		},
 	}

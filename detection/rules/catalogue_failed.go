@@ -1,8 +1,6 @@
 package rules
 
 import (
-	"strings"
-
 	"github.com/escudo-dev/escudo/detection"
 	"github.com/escudo-dev/escudo/event"
 )
@@ -50,42 +48,6 @@ func failedPasswordMatch(ev *event.SignInEvent) bool {
 // digits, as status.errorCode in every format and in Azure Monitor's and
 // Log Analytics' resultType.
 func failedLiterals() []string { return []string{"50126"} }
-
-// failedReferences returns the MITRE ATT&CK page of each technique ID:
-// T1110.001 is https://attack.mitre.org/techniques/T1110/001/.
-func failedReferences(ids ...string) []string {
-	refs := make([]string, len(ids))
-	for i, id := range ids {
-		refs[i] = "https://attack.mitre.org/techniques/" + strings.ReplaceAll(id, ".", "/") + "/"
-	}
-	return refs
-}
-
-// failedDrilldowns returns ESCU's two standard drilldowns for a rule whose
-// risk object is the output column field: the detection's results for the
-// object, and its risk events of the last seven days.
-func failedDrilldowns(field string) []detection.Drilldown {
-	tok := "$" + field + "$"
-	return []detection.Drilldown{
-		{
-			Name:           `View the detection results for - "` + tok + `"`,
-			Search:         `%original_detection_search% | search ` + field + ` = "` + tok + `"`,
-			EarliestOffset: "$info_min_time$",
-			LatestOffset:   "$info_max_time$",
-		},
-		{
-			Name:           `View risk events for the last 7 days for - "` + tok + `"`,
-			Search:         "| from datamodel Risk.All_Risk | search normalized_risk_object IN (\"" + tok + "\") starthoursago=168 | stats count min(_time) as firstTime max(_time) as lastTime values(search_name) as \"Search Name\" values(risk_message) as \"Risk Message\" values(analyticstories) as \"Analytic Stories\" values(annotations._all) as \"Annotations\" values(annotations.mitre_attack.mitre_tactic) as \"ATT&CK Tactics\" by normalized_risk_object | `security_content_ctime(firstTime)` | `security_content_ctime(lastTime)`",
-			EarliestOffset: "$info_min_time$",
-			LatestOffset:   "$info_max_time$",
-		},
-	}
-}
-
-// failedProducts are the Splunk products ESCU tags these rules with.
-func failedProducts() []string {
-	return []string{"Splunk Enterprise", "Splunk Enterprise Security", "Splunk Cloud"}
-}
 
 // failedHowToImplement is escudo's note on the data the four rules need.
 const failedHowToImplement = "The search needs Microsoft Entra ID interactive sign-in logs (category SignInLogs) with their authentication details: " +

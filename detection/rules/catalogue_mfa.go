@@ -1,8 +1,6 @@
 package rules
 
 import (
-	"strings"
-
 	"github.com/escudo-dev/escudo/detection"
 )
 
@@ -40,39 +38,3 @@ const mfaAzureHowTo = "Needs Microsoft Entra ID sign-in logs with their Azure Mo
 	"Cloud Services as sourcetype azure:monitor:aad; in escudo, the same records from an Event " +
 	"Hub capture or storage-account blob, or Log Analytics rows. Plain Graph API records carry " +
 	"no envelope and never match."
-
-// mfaProducts are the Splunk products ESCU tags these rules with.
-func mfaProducts() []string {
-	return []string{"Splunk Enterprise", "Splunk Enterprise Security", "Splunk Cloud"}
-}
-
-// mfaReferences returns the MITRE ATT&CK page of each technique ID:
-// T1078.004 becomes https://attack.mitre.org/techniques/T1078/004/.
-func mfaReferences(ids ...string) []string {
-	refs := make([]string, len(ids))
-	for i, id := range ids {
-		refs[i] = "https://attack.mitre.org/techniques/" + strings.ReplaceAll(id, ".", "/") + "/"
-	}
-	return refs
-}
-
-// mfaDrilldowns returns ESCU's two standard drilldowns for a rule whose
-// risk object is the output column field: the detection's own results for
-// that value, and its risk events of the last 7 days.
-func mfaDrilldowns(field string) []detection.Drilldown {
-	tok := "$" + field + "$"
-	return []detection.Drilldown{
-		{
-			Name:           `View the detection results for - "` + tok + `"`,
-			Search:         `%original_detection_search% | search ` + field + ` = "` + tok + `"`,
-			EarliestOffset: "$info_min_time$",
-			LatestOffset:   "$info_max_time$",
-		},
-		{
-			Name:           `View risk events for the last 7 days for - "` + tok + `"`,
-			Search:         "| from datamodel Risk.All_Risk | search normalized_risk_object IN (\"" + tok + "\") starthoursago=168 | stats count min(_time) as firstTime max(_time) as lastTime values(search_name) as \"Search Name\" values(risk_message) as \"Risk Message\" values(analyticstories) as \"Analytic Stories\" values(annotations._all) as \"Annotations\" values(annotations.mitre_attack.mitre_tactic) as \"ATT&CK Tactics\" by normalized_risk_object | `security_content_ctime(firstTime)` | `security_content_ctime(lastTime)`",
-			EarliestOffset: "$info_min_time$",
-			LatestOffset:   "$info_max_time$",
-		},
-	}
-}

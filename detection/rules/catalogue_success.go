@@ -39,42 +39,6 @@ func successAnyStep(ev *event.SignInEvent) bool {
 	return false
 }
 
-// successReferences returns the MITRE ATT&CK page of each technique ID:
-// T1078.004 is https://attack.mitre.org/techniques/T1078/004/.
-func successReferences(ids ...string) []string {
-	refs := make([]string, len(ids))
-	for i, id := range ids {
-		refs[i] = "https://attack.mitre.org/techniques/" + strings.ReplaceAll(id, ".", "/") + "/"
-	}
-	return refs
-}
-
-// successDrilldowns returns ESCU's two standard drilldowns for a rule whose
-// risk object is the output column field: the detection's results for the
-// object, and its risk events of the last seven days.
-func successDrilldowns(field string) []detection.Drilldown {
-	tok := "$" + field + "$"
-	return []detection.Drilldown{
-		{
-			Name:           `View the detection results for - "` + tok + `"`,
-			Search:         `%original_detection_search% | search ` + field + ` = "` + tok + `"`,
-			EarliestOffset: "$info_min_time$",
-			LatestOffset:   "$info_max_time$",
-		},
-		{
-			Name:           `View risk events for the last 7 days for - "` + tok + `"`,
-			Search:         "| from datamodel Risk.All_Risk | search normalized_risk_object IN (\"" + tok + "\") starthoursago=168 | stats count min(_time) as firstTime max(_time) as lastTime values(search_name) as \"Search Name\" values(risk_message) as \"Risk Message\" values(analyticstories) as \"Analytic Stories\" values(annotations._all) as \"Annotations\" values(annotations.mitre_attack.mitre_tactic) as \"ATT&CK Tactics\" by normalized_risk_object | `security_content_ctime(firstTime)` | `security_content_ctime(lastTime)`",
-			EarliestOffset: "$info_min_time$",
-			LatestOffset:   "$info_max_time$",
-		},
-	}
-}
-
-// successProducts are the Splunk products ESCU tags these rules with.
-func successProducts() []string {
-	return []string{"Splunk Enterprise", "Splunk Enterprise Security", "Splunk Cloud"}
-}
-
 // successSearch joins the stages of an SPL pipeline, one per line, as
 // ESCU's YAML lays them out.
 func successSearch(stages ...string) string {

@@ -84,20 +84,7 @@ func (consentDenied) Meta() detection.Meta {
 			"https://www.alteredsecurity.com/post/introduction-to-365-stealer",
 			"https://github.com/AlteredSecurity/365-Stealer",
 		},
-		Drilldowns: []detection.Drilldown{
-			{
-				Name:           `View the detection results for - "$user$"`,
-				Search:         `%original_detection_search% | search user = "$user$"`,
-				EarliestOffset: "$info_min_time$",
-				LatestOffset:   "$info_max_time$",
-			},
-			{
-				Name:           `View risk events for the last 7 days for - "$user$"`,
-				Search:         "| from datamodel Risk.All_Risk | search normalized_risk_object IN (\"$user$\") starthoursago=168 | stats count min(_time) as firstTime max(_time) as lastTime values(search_name) as \"Search Name\" values(risk_message) as \"Risk Message\" values(analyticstories) as \"Analytic Stories\" values(annotations._all) as \"Annotations\" values(annotations.mitre_attack.mitre_tactic) as \"ATT&CK Tactics\" by normalized_risk_object | `security_content_ctime(firstTime)` | `security_content_ctime(lastTime)`",
-				EarliestOffset: "$info_min_time$",
-				LatestOffset:   "$info_max_time$",
-			},
-		},
+		Drilldowns: escuDrilldowns("user"),
 		RBA: risk.Spec{
 			Message:       "User $user$ denied consent for an OAuth application.",
 			RiskObjects:   []risk.RiskObject{{Field: "user", Type: risk.User, Score: 50}},
@@ -107,7 +94,7 @@ func (consentDenied) Meta() detection.Meta {
 			AnalyticStory:  []string{"Office 365 Account Takeover"},
 			AssetType:      "O365 Tenant",
 			MITREAttackID:  []string{"T1528"},
-			Product:        []string{"Splunk Enterprise", "Splunk Enterprise Security", "Splunk Cloud"},
+			Product:        splunkProducts(),
 			SecurityDomain: "identity",
 		},
 	}
