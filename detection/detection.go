@@ -290,6 +290,11 @@ type Tags struct {
 	AssetType string
 	// MITREAttackID lists MITRE ATT&CK technique IDs, such as "T1528".
 	MITREAttackID []string
+	// MITRETacticID lists the ATT&CK tactic IDs of those techniques, such
+	// as "TA0006" (Credential Access). ESCU content gets them from an
+	// enrichment lookup; escudo carries them with the rule, so nothing is
+	// looked up over the network.
+	MITRETacticID []string
 	// Product lists the Splunk products the detection runs on.
 	Product []string
 	// SecurityDomain is the ES security domain, such as "identity".

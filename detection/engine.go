@@ -316,6 +316,7 @@ func compile(d Detection, loc *time.Location) (*rule, []error) {
 		b, err := risk.NewBuilder(spec, fields, risk.Annotations{
 			SearchName:        m.SearchName(),
 			MITRETechniqueIDs: m.Tags.MITREAttackID,
+			MITRETacticIDs:    m.Tags.MITRETacticID,
 			AnalyticStories:   m.Tags.AnalyticStory,
 		})
 		if err != nil {

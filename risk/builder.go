@@ -26,6 +26,9 @@ type Annotations struct {
 	// SearchName is the saved-search name, such as
 	// "ESCU - O365 User Consent Denied for OAuth Application - Rule".
 	SearchName string
+	// MITRETacticIDs is the ATT&CK tactic IDs of those techniques, such
+	// as ["TA0006"]; ES adds them from its MITRE lookup.
+	MITRETacticIDs []string
 	// MITRETechniqueIDs is the detection's tags.mitre_attack_id, such as
 	// ["T1528"].
 	MITRETechniqueIDs []string
@@ -39,6 +42,7 @@ type Annotations struct {
 type Builder struct {
 	searchName string
 	mitre      []string
+	tactics    []string
 	stories    []string
 
 	// fields lists each distinct field Build reads; risks, threats and
@@ -150,6 +154,7 @@ func NewBuilder(spec Spec, fields []string, ann Annotations) (*Builder, error) {
 	b := &Builder{
 		searchName: ann.SearchName,
 		mitre:      slices.Clone(ann.MITRETechniqueIDs),
+		tactics:    slices.Clone(ann.MITRETacticIDs),
 		stories:    slices.Clone(ann.AnalyticStories),
 		message:    spec.Message,
 	}
@@ -222,14 +227,15 @@ func (b *Builder) Append(dst []Event, f Finding) []Event {
 
 	// All events' string lists share one allocation and their threat types
 	// another. Event k owns block k of each, laid out as threat values,
-	// MITRE IDs, stories, and cut with full slice expressions so that an
+	// MITRE technique IDs, tactic IDs, stories, and cut with full slice
+	// expressions so that an
 	// append to one event's slice copies instead of overwriting the next.
 	nt := 0
 	for _, to := range b.threats {
 		nt += countNonEmpty(vals[to.field])
 	}
-	nm, ns := len(b.mitre), len(b.stories)
-	per := nt + nm + ns
+	nm, na, ns := len(b.mitre), len(b.tactics), len(b.stories)
+	per := nt + nm + na + ns
 	var strs []string
 	var types []ThreatObjectType
 	if per > 0 {
@@ -242,6 +248,7 @@ func (b *Builder) Append(dst []Event, f Finding) []Event {
 			}
 		}
 		strs = append(strs, b.mitre...)
+		strs = append(strs, b.tactics...)
 		strs = append(strs, b.stories...)
 		for len(strs) < n*per {
 			strs = append(strs, strs[:per]...)
@@ -278,7 +285,8 @@ func (b *Builder) Append(dst []Event, f Finding) []Event {
 				ThreatObject:      cut(strs, k*per, nt),
 				ThreatObjectType:  cut(types, k*nt, nt),
 				MITRETechniqueIDs: cut(strs, k*per+nt, nm),
-				AnalyticStories:   cut(strs, k*per+nt+nm, ns),
+				MITRETacticIDs:    cut(strs, k*per+nt+nm, na),
+				AnalyticStories:   cut(strs, k*per+nt+nm+na, ns),
 			})
 			k++
 		}

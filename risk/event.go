@@ -36,6 +36,8 @@ type Event struct {
 	ThreatObjectType []ThreatObjectType
 	// MITRETechniqueIDs is annotations.mitre_attack.mitre_technique_id.
 	MITRETechniqueIDs []string
+	// MITRETacticIDs is annotations.mitre_attack.mitre_tactic_id.
+	MITRETacticIDs []string
 	// AnalyticStories is analyticstories.
 	AnalyticStories []string
 }
@@ -51,6 +53,7 @@ type wireEvent struct {
 	ThreatObject      []string           `json:"threat_object"`
 	ThreatObjectType  []ThreatObjectType `json:"threat_object_type"`
 	MITRETechniqueIDs []string           `json:"annotations.mitre_attack.mitre_technique_id"`
+	MITRETacticIDs    []string           `json:"annotations.mitre_attack.mitre_tactic_id"`
 	AnalyticStories   []string           `json:"analyticstories"`
 }
 
@@ -58,8 +61,9 @@ type wireEvent struct {
 // order: "_time" (RFC 3339 in UTC, with a fraction of a second only when
 // there is one), "search_name", "risk_object", "risk_object_type",
 // "risk_score" (a number), "risk_message", "threat_object",
-// "threat_object_type", "annotations.mitre_attack.mitre_technique_id" and
-// "analyticstories". The four lists are arrays, [] when empty, never null.
+// "threat_object_type", "annotations.mitre_attack.mitre_technique_id",
+// "annotations.mitre_attack.mitre_tactic_id" and "analyticstories". The
+// five lists are arrays, [] when empty, never null.
 //
 // It does not escape '<', '>' and '&'; an enclosing encoder such as
 // encoding/json's escapes them if configured to. Invalid UTF-8 in a string
@@ -81,6 +85,7 @@ func (e Event) MarshalJSON() ([]byte, error) {
 		ThreatObject:      nonNil(e.ThreatObject),
 		ThreatObjectType:  nonNil(e.ThreatObjectType),
 		MITRETechniqueIDs: nonNil(e.MITRETechniqueIDs),
+		MITRETacticIDs:    nonNil(e.MITRETacticIDs),
 		AnalyticStories:   nonNil(e.AnalyticStories),
 	}
 	b, err := json.MarshalWithOption(w, json.DisableHTMLEscape())
@@ -137,6 +142,7 @@ func (e *Event) UnmarshalJSON(data []byte) error {
 		ThreatObject:      validList(w.ThreatObject),
 		ThreatObjectType:  validList(w.ThreatObjectType),
 		MITRETechniqueIDs: validList(w.MITRETechniqueIDs),
+		MITRETacticIDs:    validList(w.MITRETacticIDs),
 		AnalyticStories:   validList(w.AnalyticStories),
 	}
 	return nil

@@ -29,6 +29,7 @@ func TestEventMarshalJSON(t *testing.T) {
 				ThreatObject:      []string{"203.0.113.24"},
 				ThreatObjectType:  []ThreatObjectType{IPAddress},
 				MITRETechniqueIDs: []string{"T1528"},
+				MITRETacticIDs:    []string{"TA0006"},
 				AnalyticStories:   []string{"Office 365 Account Takeover"},
 			},
 			want: `{"_time":"2025-03-14T09:21:07Z",` +
@@ -37,6 +38,7 @@ func TestEventMarshalJSON(t *testing.T) {
 				`"risk_message":"User megan.bowen@contoso.com denied consent for an OAuth application.",` +
 				`"threat_object":["203.0.113.24"],"threat_object_type":["ip_address"],` +
 				`"annotations.mitre_attack.mitre_technique_id":["T1528"],` +
+				`"annotations.mitre_attack.mitre_tactic_id":["TA0006"],` +
 				`"analyticstories":["Office 365 Account Takeover"]}`,
 		},
 		{
@@ -45,7 +47,7 @@ func TestEventMarshalJSON(t *testing.T) {
 			event:  Event{},
 			want: `{"_time":"0001-01-01T00:00:00Z","search_name":"","risk_object":"","risk_object_type":"",` +
 				`"risk_score":0,"risk_message":"","threat_object":[],"threat_object_type":[],` +
-				`"annotations.mitre_attack.mitre_technique_id":[],"analyticstories":[]}`,
+				`"annotations.mitre_attack.mitre_technique_id":[],"annotations.mitre_attack.mitre_tactic_id":[],"analyticstories":[]}`,
 		},
 		{
 			name:   "sub-second and escaping",
@@ -57,7 +59,7 @@ func TestEventMarshalJSON(t *testing.T) {
 			},
 			want: `{"_time":"2025-03-14T09:21:07.12Z","search_name":"","risk_object":"\"x\"\\\n<&>\ufffd用",` +
 				`"risk_object_type":"","risk_score":0,"risk_message":"$user$","threat_object":[],"threat_object_type":[],` +
-				`"annotations.mitre_attack.mitre_technique_id":[],"analyticstories":[]}`,
+				`"annotations.mitre_attack.mitre_technique_id":[],"annotations.mitre_attack.mitre_tactic_id":[],"analyticstories":[]}`,
 		},
 	}
 	for _, tt := range tests {
@@ -82,7 +84,7 @@ func TestEventMarshalJSONEmbedded(t *testing.T) {
 	}
 	want := `[{"_time":"0001-01-01T00:00:00Z","search_name":"","risk_object":"","risk_object_type":"",` +
 		`"risk_score":0,"risk_message":"a\u003cb","threat_object":[],"threat_object_type":[],` +
-		`"annotations.mitre_attack.mitre_technique_id":[],"analyticstories":[]}]`
+		`"annotations.mitre_attack.mitre_technique_id":[],"annotations.mitre_attack.mitre_tactic_id":[],"analyticstories":[]}]`
 	if diff := cmp.Diff(want, string(got)); diff != "" {
 		t.Errorf("encoding/json Marshal mismatch (-want +got):\n%s", diff)
 	}
@@ -149,7 +151,7 @@ func TestEventUnmarshalJSON(t *testing.T) {
 			reason: "every key is read back into its field, time in UTC",
 			in: `{"_time":"2025-03-14T10:21:07.5+01:00","search_name":"s","risk_object":"u","risk_object_type":"user",` +
 				`"risk_score":50,"risk_message":"m","threat_object":["1.2.3.4"],"threat_object_type":["ip_address"],` +
-				`"annotations.mitre_attack.mitre_technique_id":["T1528"],"analyticstories":["A"]}`,
+				`"annotations.mitre_attack.mitre_technique_id":["T1528"],"annotations.mitre_attack.mitre_tactic_id":[],"analyticstories":["A"]}`,
 			want: Event{
 				Time: time.Date(2025, 3, 14, 9, 21, 7, 500000000, time.UTC), SearchName: "s", RiskObject: "u",
 				RiskObjectType: User, RiskScore: 50, RiskMessage: "m", ThreatObject: []string{"1.2.3.4"},

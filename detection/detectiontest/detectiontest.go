@@ -26,6 +26,9 @@ import (
 // mitreID is the form of a MITRE ATT&CK technique ID: T1528, T1078.004.
 var mitreID = regexp.MustCompile(`^T\d{4}(\.\d{3})?$`)
 
+// tacticID is the form of a MITRE ATT&CK tactic ID: TA0006.
+var tacticID = regexp.MustCompile(`^TA\d{4}$`)
+
 // Check runs the conformance checks on d and returns their violations
 // joined with errors.Join, or nil. It checks that:
 //   - the metadata is complete: id, name, version, date, author, status,
@@ -69,6 +72,14 @@ func Check(d detection.Detection) error {
 	for _, id := range m.Tags.MITREAttackID {
 		if !mitreID.MatchString(id) {
 			fail("meta: MITRE ATT&CK ID %q, want the form T1234 or T1234.567", id)
+		}
+	}
+	if len(m.Tags.MITREAttackID) > 0 && len(m.Tags.MITRETacticID) == 0 {
+		fail("meta: no MITRE ATT&CK tactic for techniques %v", m.Tags.MITREAttackID)
+	}
+	for _, id := range m.Tags.MITRETacticID {
+		if !tacticID.MatchString(id) {
+			fail("meta: MITRE ATT&CK tactic %q, want the form TA0006", id)
 		}
 	}
 	if len(m.Tags.AnalyticStory) == 0 {

@@ -204,6 +204,7 @@ func (failedMFAChallenge) Meta() detection.Meta {
 			AnalyticStory:  []string{"Azure Active Directory Account Takeover"},
 			AssetType:      "Azure Tenant",
 			MITREAttackID:  []string{"T1078.004", "T1586.003", "T1621"},
+			MITRETacticID:  attackTactics("T1078.004", "T1586.003", "T1621"),
 			Product:        splunkProducts(),
 			SecurityDomain: "identity",
 		},

@@ -140,6 +140,7 @@ func (azureConcurrentSessions) Meta() detection.Meta {
 			AnalyticStory:  []string{"Compromised User Account", "Azure Active Directory Account Takeover"},
 			AssetType:      "Azure Tenant",
 			MITREAttackID:  mitre,
+			MITRETacticID:  attackTactics(mitre...),
 			Product:        splunkProducts(),
 			SecurityDomain: "threat",
 		},

@@ -114,6 +114,7 @@ func (azureDeviceCode) Meta() detection.Meta {
 			AnalyticStory:  []string{"Azure Active Directory Account Takeover"},
 			AssetType:      "Azure Tenant",
 			MITREAttackID:  mitre,
+			MITRETacticID:  attackTactics(mitre...),
 			Product:        splunkProducts(),
 			SecurityDomain: "identity",
 		},

@@ -106,6 +106,7 @@ func (failedFromIP) Meta() detection.Meta {
 			AnalyticStory:  []string{"Compromised User Account", "Azure Active Directory Account Takeover", "NOBELIUM Group"},
 			AssetType:      "Azure Tenant",
 			MITREAttackID:  mitre,
+			MITRETacticID:  attackTactics(mitre...),
 			Product:        splunkProducts(),
 			SecurityDomain: "identity",
 		},

@@ -122,6 +122,7 @@ func (deniedMFARequests) Meta() detection.Meta {
 			AnalyticStory:  []string{"Azure Active Directory Account Takeover"},
 			AssetType:      "Azure Tenant",
 			MITREAttackID:  []string{"T1621"},
+			MITRETacticID:  attackTactics("T1621"),
 			Product:        splunkProducts(),
 			SecurityDomain: "identity",
 		},

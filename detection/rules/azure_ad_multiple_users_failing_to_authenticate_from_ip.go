@@ -117,6 +117,7 @@ func (usersFailingFromIP) Meta() detection.Meta {
 			AnalyticStory:  []string{"Azure Active Directory Account Takeover"},
 			AssetType:      "Azure Tenant",
 			MITREAttackID:  mitre,
+			MITRETacticID:  attackTactics(mitre...),
 			Product:        splunkProducts(),
 			SecurityDomain: "identity",
 		},

@@ -129,6 +129,7 @@ func (azureSuccessDifferentIPs) Meta() detection.Meta {
 			AnalyticStory:  []string{"Compromised User Account", "Azure Active Directory Account Takeover"},
 			AssetType:      "Azure Tenant",
 			MITREAttackID:  mitre,
+			MITRETacticID:  attackTactics(mitre...),
 			Product:        splunkProducts(),
 			SecurityDomain: "identity",
 		},

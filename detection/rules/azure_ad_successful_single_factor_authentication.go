@@ -120,6 +120,7 @@ func (azureSingleFactor) Meta() detection.Meta {
 			AnalyticStory:  []string{"Azure Active Directory Account Takeover"},
 			AssetType:      "Azure Tenant",
 			MITREAttackID:  mitre,
+			MITRETacticID:  attackTactics(mitre...),
 			Product:        splunkProducts(),
 			SecurityDomain: "identity",
 		},

@@ -207,6 +207,7 @@ func (unusualFailedFromIP) Meta() detection.Meta {
 			AnalyticStory:  []string{"Azure Active Directory Account Takeover"},
 			AssetType:      "Azure Tenant",
 			MITREAttackID:  mitre,
+			MITRETacticID:  attackTactics(mitre...),
 			Product:        splunkProducts(),
 			SecurityDomain: "access",
 		},

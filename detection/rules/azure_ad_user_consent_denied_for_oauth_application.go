@@ -99,6 +99,7 @@ func (azureConsentDenied) Meta() detection.Meta {
 			AnalyticStory:  []string{"Azure Active Directory Account Takeover"},
 			AssetType:      "Azure Tenant",
 			MITREAttackID:  []string{"T1528"},
+			MITRETacticID:  attackTactics("T1528"),
 			Product:        splunkProducts(),
 			SecurityDomain: "identity",
 		},

@@ -94,6 +94,7 @@ func (consentDenied) Meta() detection.Meta {
 			AnalyticStory:  []string{"Office 365 Account Takeover"},
 			AssetType:      "O365 Tenant",
 			MITREAttackID:  []string{"T1528"},
+			MITRETacticID:  attackTactics("T1528"),
 			Product:        splunkProducts(),
 			SecurityDomain: "identity",
 		},

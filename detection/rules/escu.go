@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/escudo-dev/escudo/detection"
@@ -35,6 +36,31 @@ func escuDrilldowns(field string) []detection.Drilldown {
 			LatestOffset:   "$info_max_time$",
 		},
 	}
+}
+
+// attackTactics returns the ATT&CK tactic IDs of the techniques, sorted
+// and without repeats: the enrichment ES would add from its MITRE lookup,
+// kept here for the techniques the catalogue uses (ATT&CK Enterprise).
+// An unknown technique contributes none, which detectiontest reports.
+func attackTactics(techniques ...string) []string {
+	var out []string
+	for _, t := range techniques {
+		parent, _, _ := strings.Cut(t, ".")
+		switch parent {
+		case "T1078": // Valid Accounts
+			out = append(out, "TA0001", "TA0003", "TA0004", "TA0005")
+		case "T1110", "T1528", "T1621": // Brute Force, Steal Application Access Token, MFA Request Generation
+			out = append(out, "TA0006")
+		case "T1185": // Browser Session Hijacking
+			out = append(out, "TA0009")
+		case "T1566": // Phishing
+			out = append(out, "TA0001")
+		case "T1586": // Compromise Accounts
+			out = append(out, "TA0042")
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
 }
 
 // splunkProducts are the Splunk products ESCU tags its detections with.
