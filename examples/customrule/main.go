@@ -1,10 +1,12 @@
-// Command customrule shows a detection written outside the library, on the
+// Command customrule shows detections written outside the library, on the
 // same interface as the built-in rules, run in one engine next to
 // "O365 User Consent Denied for OAuth Application".
 //
-// The rule, adminConsentRequired, flags users stopped by the admin-consent
-// workflow (AADSTS90095): an app asked for permissions a user may not grant,
-// which is how consent-phishing apps often first show up.
+// adminConsentRequired flags users stopped by the admin-consent workflow
+// (AADSTS90095): an app asked for permissions a user may not grant, which
+// is how consent-phishing apps often first show up. passwordSpray uses the
+// rest of the grouping toolkit, as the built-in rules do: 10-minute time
+// bins, dc() and values(), and a threshold.
 //
 // Usage:
 //
@@ -13,6 +15,7 @@ package main
 
 import (
 	"os"
+	"time"
 
 	"github.com/escudo-dev/escudo/detection"
 	"github.com/escudo-dev/escudo/detection/rules"
@@ -56,12 +59,52 @@ func (adminConsentRequired) Grouping() detection.Grouping {
 	}
 }
 
+// passwordSpray flags an address that failed passwords (AADSTS50126) for
+// more than five distinct users within ten minutes.
+type passwordSpray struct{}
+
+func (passwordSpray) Meta() detection.Meta {
+	return detection.Meta{
+		ID: "9d2f6a80-3c1b-4e5a-8f7d-6b0c2e4a1d93", Name: "Password Spray From One Address",
+		Version: 1, Date: "2026-11-27", Author: "escudo example", Status: "experimental", Type: "Anomaly",
+		DataSource:  []string{"Azure Active Directory Sign-in activity"},
+		Description: "One address failed passwords for more than five distinct users within ten minutes.",
+		RBA: risk.Spec{
+			Message:       "$src$ failed passwords for $unique_users$ users in ten minutes.",
+			RiskObjects:   []risk.RiskObject{{Field: "users", Type: risk.User, Score: 30}},
+			ThreatObjects: []risk.ThreatObject{{Field: "src", Type: risk.IPAddress}},
+		},
+		SavedSearchName: "escudo - Password Spray From One Address",
+		Tags:            detection.Tags{AnalyticStory: []string{"Compromised User Account"}, MITREAttackID: []string{"T1110.003"}, MITRETacticID: []string{"TA0006"}},
+	}
+}
+
+func (passwordSpray) Match(ev *event.SignInEvent) bool {
+	return ev.Status.ErrorCode != nil && *ev.Status.ErrorCode == 50126
+}
+
+func (passwordSpray) Grouping() detection.Grouping {
+	return detection.Grouping{
+		Span: 10 * time.Minute,
+		By:   []detection.By{{Field: "src"}, {Field: detection.TimeField}},
+		Stats: []detection.Stat{
+			{Func: detection.Count},
+			{Func: detection.DistinctCount, Field: "user", As: "unique_users"},
+			{Func: detection.Values, Field: "user", As: "users"},
+		},
+		Where: []detection.Condition{{Column: "unique_users", Op: detection.Greater, Value: 5}},
+	}
+}
+
 func main() {
 	p := cli.Program{
 		Name:       "customrule",
 		Usage:      "[-json|-risk] [-lenient] [FILE...]",
-		Detections: []detection.Detection{rules.O365UserConsentDenied(), adminConsentRequired{}},
-		Samples:    []string{"testdata/o365_user_consent_denied_for_oauth_application/signins.jsonl"},
+		Detections: []detection.Detection{rules.O365UserConsentDenied(), adminConsentRequired{}, passwordSpray{}},
+		Samples: []string{
+			"testdata/o365_user_consent_denied_for_oauth_application/signins.jsonl",
+			"testdata/azure_ad_multiple_users_failing_to_authenticate_from_ip/signins.jsonl",
+		},
 		SearchName: true,
 	}
 	os.Exit(p.Main(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
