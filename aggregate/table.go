@@ -31,6 +31,9 @@ type Table struct {
 	// scratch is reused by Add to encode keys, so that looking up an
 	// existing group does not allocate.
 	scratch []byte
+
+	// strs interns the values of the value fields (see intern).
+	strs map[string]string
 }
 
 // group is the state of one group.
@@ -40,7 +43,7 @@ type group struct {
 	first, last time.Time
 	// values holds one set per value field, nil until the field's first
 	// non-empty value; the slice itself is nil when there are no fields.
-	values []map[string]struct{}
+	values []valueSet
 }
 
 // Row is one group of a [Table], as returned by [Table.Rows].
@@ -135,20 +138,30 @@ func (t *Table) Add(key []string, at time.Time, vals [][]string) error {
 			if v == "" {
 				continue
 			}
-			set := g.values[f]
-			if _, ok := set[v]; ok {
+			set := &g.values[f]
+			if set.has(v) {
 				continue
 			}
-			if set == nil {
-				set = make(map[string]struct{})
-				g.values[f] = set
-			}
-			// Clone so that a value sliced from a large input buffer does
-			// not keep the whole buffer alive.
-			set[strings.Clone(v)] = struct{}{}
+			set.add(t.intern(v))
 		}
 	}
 	return nil
+}
+
+// intern returns a copy of v that the table keeps, shared by every group
+// that sees the same value: a tenant ID or an address then costs its bytes
+// once, not once per group. The copy also keeps a value sliced from a large
+// input buffer from pinning the whole buffer.
+func (t *Table) intern(v string) string {
+	if s, ok := t.strs[v]; ok {
+		return s
+	}
+	if t.strs == nil {
+		t.strs = make(map[string]string)
+	}
+	c := strings.Clone(v)
+	t.strs[c] = c
+	return c
 }
 
 // insert adds an empty group for the encoded key k, first seen at time at,
@@ -160,7 +173,7 @@ func (t *Table) insert(k string, at time.Time) int {
 	}
 	g := group{key: k, first: at, last: at}
 	if len(t.fields) > 0 {
-		g.values = make([]map[string]struct{}, len(t.fields))
+		g.values = make([]valueSet, len(t.fields))
 	}
 	t.groups = append(t.groups, g)
 	i := len(t.groups) - 1
@@ -213,14 +226,41 @@ func (t *Table) Len() int { return len(t.groups) }
 // state with the table, so changing them does not change the table, and
 // adding to the table afterwards does not change them. A table without
 // groups returns an empty, non-nil slice.
-func (t *Table) Rows() []Row {
-	rows := make([]Row, len(t.groups))
+func (t *Table) Rows() []Row { return t.RowsWhere(nil) }
+
+// RowsWhere is [Table.Rows] for the groups keep accepts. keep sees a group's
+// count and the distinct count of each value field (in field order) before
+// the group's keys and values are copied out, so that a threshold such as
+// `where count > 10` discards most groups of a large table cheaply. A nil
+// keep accepts every group. The distinct slice is reused between calls.
+func (t *Table) RowsWhere(keep func(count int64, distinct []int) bool) []Row {
+	var distinct []int
+	if keep != nil {
+		distinct = make([]int, len(t.fields))
+	}
+	kept := make([]int, 0, len(t.groups))
+	for i := range t.groups {
+		g := &t.groups[i]
+		if keep != nil {
+			for f := range distinct {
+				distinct[f] = 0
+				if g.values != nil {
+					distinct[f] = g.values[f].len()
+				}
+			}
+			if !keep(g.count, distinct) {
+				continue
+			}
+		}
+		kept = append(kept, i)
+	}
+	rows := make([]Row, len(kept))
 	// All keys share one backing array, capped per row so that appending
 	// to one row's Key cannot overwrite the next.
 	nb := len(t.by)
-	keys := make([]string, len(t.groups)*nb)
-	for i := range t.groups {
-		g := &t.groups[i]
+	keys := make([]string, len(kept)*nb)
+	for i, gi := range kept {
+		g := &t.groups[gi]
 		var key []string
 		if nb > 0 {
 			key = keys[i*nb : (i+1)*nb : (i+1)*nb]
@@ -234,14 +274,12 @@ func (t *Table) Rows() []Row {
 		}
 		if g.values != nil {
 			r.Values = make([][]string, len(g.values))
-			for f, set := range g.values {
-				if len(set) == 0 {
+			for f := range g.values {
+				set := &g.values[f]
+				if set.len() == 0 {
 					continue
 				}
-				vs := make([]string, 0, len(set))
-				for v := range set {
-					vs = append(vs, v)
-				}
+				vs := set.appendTo(make([]string, 0, set.len()))
 				slices.Sort(vs)
 				r.Values[f] = vs
 			}
@@ -294,16 +332,14 @@ func (t *Table) Merge(o *Table) error {
 		if og.last.After(g.last) {
 			g.last = og.last
 		}
-		for f, oset := range og.values {
-			if len(oset) == 0 {
-				continue
-			}
-			if g.values[f] == nil {
-				g.values[f] = make(map[string]struct{}, len(oset))
-			}
-			set := g.values[f]
-			for v := range oset {
-				set[v] = struct{}{} // strings are immutable, so sharing them is safe
+		for f := range og.values {
+			set := &g.values[f]
+			// Strings are immutable, so sharing them with o is safe. (When
+			// o is t, every value is already there.)
+			for _, v := range og.values[f].appendTo(nil) {
+				if !set.has(v) {
+					set.add(t.intern(v))
+				}
 			}
 		}
 	}

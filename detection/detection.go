@@ -135,6 +135,10 @@ func (c Condition) Holds(f Finding) bool {
 	if err != nil {
 		return false
 	}
+	return c.holdsNumber(v)
+}
+
+func (c Condition) holdsNumber(v float64) bool {
 	switch c.Op {
 	case Greater:
 		return v > c.Value

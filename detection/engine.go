@@ -8,6 +8,7 @@ import (
 	"io"
 	"iter"
 	"runtime/debug"
+	"slices"
 	"strconv"
 	"time"
 
@@ -625,7 +626,7 @@ func (s *run) finish(partial bool, stop error) (*Result, error) {
 			continue
 		}
 		var kept []Finding
-		for _, row := range rs.table.Rows() {
+		for _, row := range rs.table.RowsWhere(r.groupWhere()) {
 			if f := r.finding(row, s.e.loc); r.holds(f) {
 				kept = append(kept, f)
 			}
@@ -680,6 +681,47 @@ func (r *rule) finding(row aggregate.Row, loc *time.Location) Finding {
 		f.Columns = append(f.Columns, c)
 	}
 	return f
+}
+
+// groupWhere returns the rule's where conditions as a test on a group's
+// count and distinct counts, so that the many groups a threshold discards
+// are never turned into findings; nil when some condition is on another
+// column (holds then does all the filtering).
+func (r *rule) groupWhere() func(count int64, distinct []int) bool {
+	if len(r.where) == 0 {
+		return nil
+	}
+	type test struct {
+		c   Condition
+		arg int // index of the value field for dc, -1 for count
+	}
+	var tests []test
+	for _, c := range r.where {
+		j := slices.Index(r.columns, c.Column) - len(r.byCols)
+		if j < 0 {
+			return nil
+		}
+		switch st := r.stats[j]; st.Func {
+		case Count:
+			tests = append(tests, test{c, -1})
+		case DistinctCount:
+			tests = append(tests, test{c, r.statArg[j]})
+		default:
+			return nil
+		}
+	}
+	return func(count int64, distinct []int) bool {
+		for _, t := range tests {
+			n := count
+			if t.arg >= 0 {
+				n = int64(distinct[t.arg])
+			}
+			if !t.c.holdsNumber(float64(n)) {
+				return false
+			}
+		}
+		return true
+	}
 }
 
 // holds reports whether f passes the rule's where conditions.

@@ -1,0 +1,172 @@
+package rules_test
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/escudo-dev/escudo/detection"
+	"github.com/escudo-dev/escudo/detection/rules"
+	"github.com/escudo-dev/escudo/event"
+	"github.com/escudo-dev/escudo/internal/sample"
+	"github.com/escudo-dev/escudo/internal/signingen"
+)
+
+// benchRecords is the size of the generated input: realistic sign-ins
+// from internal/signingen (about 2.3 KB each in Graph form).
+const benchRecords = 20000
+
+var benchInputs sync.Map // signingen.Format -> []byte, generated once per run
+
+func benchInput(b *testing.B, f signingen.Format) []byte {
+	b.Helper()
+	if v, ok := benchInputs.Load(f); ok {
+		return v.([]byte)
+	}
+	var buf bytes.Buffer
+	if _, err := signingen.Generate(&buf, signingen.Options{N: benchRecords, Seed: 1, Format: f}); err != nil {
+		b.Fatal(err)
+	}
+	benchInputs.Store(f, buf.Bytes())
+	return buf.Bytes()
+}
+
+func graphInput(b *testing.B) []byte {
+	f, err := signingen.ParseFormat("graph")
+	if err != nil {
+		b.Fatal(err)
+	}
+	return benchInput(b, f)
+}
+
+// BenchmarkBaseline is the consent-denied job done the way a Go user would
+// write it by hand: encoding/json into a small struct, a filter, a map for
+// the grouping, sorted rows and risk events. Every escudo benchmark in
+// this file reads the same input, so their MB/s compare directly.
+func BenchmarkBaseline(b *testing.B) {
+	input := graphInput(b)
+	b.SetBytes(int64(len(input)))
+	b.ReportAllocs()
+	for b.Loop() {
+		rows, risks := handWritten(input)
+		if len(rows) == 0 || len(risks) != len(rows) {
+			b.Fatalf("baseline found %d rows, %d risk events", len(rows), len(risks))
+		}
+	}
+}
+
+type handRecord struct {
+	CreatedDateTime   time.Time `json:"createdDateTime"`
+	UserPrincipalName string    `json:"userPrincipalName"`
+	IPAddress         string    `json:"ipAddress"`
+	AppDisplayName    string    `json:"appDisplayName"`
+	Status            struct {
+		ErrorCode     int    `json:"errorCode"`
+		FailureReason string `json:"failureReason"`
+	} `json:"status"`
+}
+
+type handKey struct{ user, ip, app, reason string }
+
+func handWritten(input []byte) ([]string, []string) {
+	groups := make(map[handKey][2]time.Time)
+	sc := bufio.NewScanner(bytes.NewReader(input))
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	for sc.Scan() {
+		var r handRecord
+		if err := json.Unmarshal(sc.Bytes(), &r); err != nil {
+			continue
+		}
+		if r.Status.ErrorCode != 65004 || r.UserPrincipalName == "" || r.IPAddress == "" || r.AppDisplayName == "" || r.Status.FailureReason == "" {
+			continue
+		}
+		k := handKey{r.UserPrincipalName, r.IPAddress, r.AppDisplayName, r.Status.FailureReason}
+		g, ok := groups[k]
+		if !ok || r.CreatedDateTime.Before(g[0]) {
+			g[0] = r.CreatedDateTime
+		}
+		if !ok || r.CreatedDateTime.After(g[1]) {
+			g[1] = r.CreatedDateTime
+		}
+		groups[k] = g
+	}
+	keys := make([]handKey, 0, len(groups))
+	for k := range groups {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, func(a, b handKey) int {
+		return strings.Compare(a.user+"\x00"+a.ip+"\x00"+a.app+"\x00"+a.reason, b.user+"\x00"+b.ip+"\x00"+b.app+"\x00"+b.reason)
+	})
+	var rows, risks []string
+	for _, k := range keys {
+		g := groups[k]
+		row, _ := json.Marshal(map[string]string{"user": k.user, "src_ip": k.ip, "appDisplayName": k.app, "status.failureReason": k.reason,
+			"firstTime": g[0].UTC().Format("2006-01-02T15:04:05"), "lastTime": g[1].UTC().Format("2006-01-02T15:04:05")})
+		rows = append(rows, string(row))
+		risk, _ := json.Marshal(map[string]any{"_time": g[1].UTC(), "risk_object": k.user, "risk_score": 50,
+			"risk_message": "User " + k.user + " denied consent for an OAuth application.", "threat_object": []string{k.ip}})
+		risks = append(risks, string(risk))
+	}
+	return rows, risks
+}
+
+// runBench runs an engine over input once per iteration, end to end: read,
+// prefilter, decode, match, group, findings and risk events.
+func runBench(b *testing.B, input []byte, opts detection.Options, ds ...detection.Detection) {
+	b.Helper()
+	eng, err := detection.NewEngine(opts, ds...)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(input)))
+	b.ReportAllocs()
+	for b.Loop() {
+		res, err := eng.Run(context.Background(), event.NewReader(bytes.NewReader(input)))
+		if err != nil {
+			b.Fatal(err)
+		}
+		_ = res.Risk()
+	}
+}
+
+// BenchmarkConsentDenied is the consent-denied rule end to end on the
+// baseline's input: decoding every record, with the prefilter, and with
+// two workers.
+func BenchmarkConsentDenied(b *testing.B) {
+	input := graphInput(b)
+	for _, c := range []struct {
+		name string
+		opts detection.Options
+	}{
+		{"decode-all/workers=1", detection.Options{}},
+		{"decode-all/workers=2", detection.Options{Workers: 2}},
+		{"prefilter/workers=1", detection.Options{Prefilter: true}},
+		{"prefilter/workers=2", detection.Options{Prefilter: true, Workers: 2}},
+	} {
+		b.Run(c.name, func(b *testing.B) { runBench(b, input, c.opts, rules.O365UserConsentDenied()) })
+	}
+}
+
+// BenchmarkCatalogue runs the whole catalogue in one pass, and each rule
+// alone, over the same sign-ins as Azure Monitor records (the format the
+// Azure AD rules read).
+func BenchmarkCatalogue(b *testing.B) {
+	f, err := signingen.ParseFormat("azure-monitor-lines")
+	if err != nil {
+		b.Fatal(err)
+	}
+	input := benchInput(b, f)
+	b.Run("all", func(b *testing.B) { runBench(b, input, detection.Options{}, rules.All()...) })
+	for _, d := range rules.All() {
+		b.Run(fmt.Sprintf("alone/%s", sample.Slug(d.Meta().Name)), func(b *testing.B) {
+			runBench(b, input, detection.Options{}, d)
+		})
+	}
+}
