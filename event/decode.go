@@ -363,17 +363,21 @@ func decodeDynamic(data []byte, column, graph string, raw rawJSON, v any) *probl
 	if len(raw) == 0 || string(raw) == "null" {
 		return nil
 	}
-	at, _ := valueOf(data, column)
-	inner, innerAt := []byte(raw), at.start
+	// Where the column is matters only for an error: find it then.
+	columnAt := func() int {
+		at, _ := valueOf(data, column)
+		return at.start
+	}
+	inner, inString := []byte(raw), false
 	if raw[0] == '"' {
 		var s string
 		if err := json.Unmarshal(raw, &s); err != nil {
-			return &problem{off: at.start, path: column, err: fmt.Errorf("%w: %v", ErrSyntax, err)}
+			return &problem{off: columnAt(), path: column, err: fmt.Errorf("%w: %v", ErrSyntax, err)}
 		}
 		if strings.TrimSpace(s) == "" {
 			return nil
 		}
-		inner, innerAt = []byte(s), -1 // offsets inside the string do not map to the input
+		inner, inString = []byte(s), true // offsets inside the string do not map to the input
 	}
 	if err := unmarshalAny(inner, v); err != nil {
 		p := explain(inner, err, func(path string) string {
@@ -387,12 +391,11 @@ func decodeDynamic(data []byte, column, graph string, raw rawJSON, v any) *probl
 				path += "." + p.path
 			}
 		}
-		off := at.start
-		if innerAt >= 0 {
-			off = innerAt + p.off
-		}
-		if raw[0] == '"' {
+		off := columnAt()
+		if inString {
 			p.err = fmt.Errorf("in the JSON text: %w", p.err)
+		} else {
+			off += p.off
 		}
 		return &problem{off: off, path: path, err: p.err}
 	}

@@ -399,7 +399,8 @@ func (r *Reader) scanValue(keep bool) (tooLong, eof bool, err error) {
 		}
 		end := -1
 	scan:
-		for i, c := range b {
+		for i := 0; i < len(b); i++ {
+			c := b[i]
 			switch {
 			case !started:
 				started = true
@@ -423,6 +424,17 @@ func (r *Reader) scanValue(keep bool) (tooLong, eof bool, err error) {
 						end = i + 1
 						break scan
 					}
+				default:
+					// Most bytes of a record are inside strings: jump to
+					// the next quote or backslash with a vectorised search.
+					j := bytes.IndexByte(b[i:], '"')
+					if j < 0 {
+						j = len(b) - i
+					}
+					if k := bytes.IndexByte(b[i:i+j], '\\'); k >= 0 {
+						j = k
+					}
+					i += j - 1 // the loop's i++ lands on the quote or backslash
 				}
 			case scalar:
 				if c == ',' || c == ']' || c == '}' || isSpace(c) {

@@ -170,3 +170,18 @@ func BenchmarkCatalogue(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkCatalogueWorkers runs the whole catalogue with one and two
+// workers over the Azure Monitor input.
+func BenchmarkCatalogueWorkers(b *testing.B) {
+	f, err := signingen.ParseFormat("azure-monitor-lines")
+	if err != nil {
+		b.Fatal(err)
+	}
+	input := benchInput(b, f)
+	for _, w := range []int{1, 2} {
+		b.Run(fmt.Sprintf("workers=%d", w), func(b *testing.B) {
+			runBench(b, input, detection.Options{Workers: w}, rules.All()...)
+		})
+	}
+}
