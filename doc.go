@@ -9,7 +9,7 @@
 //
 // # Pipeline
 //
-//	bytes ──event.Reader──▶ event.SignInEvent ──detection.Engine──▶ detection.Finding ──Finding.Risk──▶ risk.Event
+//	bytes ──event.Reader──▶ event.SignInEvent ──detection.Engine──▶ detection.Finding ──Finding.Risk──▶ risk.Event ──risk.IncidentEngine──▶ risk.Incident
 //
 //	eng, err := detection.NewEngine(detection.Options{}, rules.O365UserConsentDenied())
 //	res, err := eng.Run(ctx, event.NewReader(f)) // one pass, every detection
@@ -34,7 +34,11 @@
 //   - [github.com/escudo-dev/escudo/detection/detectiontest]: conformance
 //     checks for any detection, built-in or your own.
 //   - [github.com/escudo-dev/escudo/risk]: the RBA spec, its validation,
-//     and [risk.Event] with Splunk's risk field names.
+//     [risk.Event] with Splunk's risk field names, and the incident engine
+//     that raises [risk.Incident] values from accumulated risk.
+//   - [github.com/escudo-dev/escudo/risk/hec]: risk events and incidents
+//     as Splunk HTTP Event Collector events, and a sender with batching and
+//     retries.
 //
 // # Writing a rule
 //

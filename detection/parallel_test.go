@@ -168,3 +168,29 @@ func FuzzPrefilter(f *testing.F) {
 		}
 	})
 }
+
+// TestPrefilterSkipsWithoutAllocating checks that records the prefilter
+// passes over cost no allocation: a run over twice as many non-matching
+// records allocates no more than a run over the original number.
+func TestPrefilterSkipsWithoutAllocating(t *testing.T) {
+	eng, err := detection.NewEngine(detection.Options{Prefilter: true}, consentLiteralRule())
+	if err != nil {
+		t.Fatal(err)
+	}
+	other := line("a@example.com", "192.0.2.1", "App", 50126, "2025-03-14T09:00:00Z")
+	run := func(n int) float64 {
+		input := []byte(strings.Repeat(other, n))
+		rd := bytes.NewReader(input)
+		return testing.AllocsPerRun(5, func() {
+			rd.Reset(input)
+			res, err := eng.Run(context.Background(), event.NewReader(rd))
+			if err != nil || res.Counts.Prefiltered != int64(n) {
+				t.Fatalf("run over %d records: %v, %+v", n, err, res.Counts)
+			}
+		})
+	}
+	small, large := run(1000), run(2000)
+	if large > small {
+		t.Errorf("%v allocations for 1000 skipped records, %v for 2000: skipping a record allocates", small, large)
+	}
+}

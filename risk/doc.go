@@ -47,4 +47,18 @@
 // [Event.MarshalJSON] writes a fixed key order with Splunk's field names, and
 // [Event.UnmarshalJSON] reads that form back, so risk events can be stored
 // and read as JSON lines.
+//
+// # Risk incidents
+//
+// RBA's second step watches the risk accumulated per object and raises one
+// incident when an object crosses a line. An [IncidentEngine] consumes
+// risk events in event time (never the wall clock), keeps per normalised
+// risk object (risk_object trimmed and lower-cased, with its type) what
+// the windows of its [IncidentRule] values need, throttles repeats, and
+// tolerates events that arrive out of order within [IncidentOptions]
+// Lateness. [RiskThreshold24h] and [TacticThreshold7d] are Splunk ES's two
+// default incident rules; [RiskThreshold] and [TacticThreshold] build
+// variants, and any rule may be written with its own Fires predicate.
+// [Incident.MarshalJSON] writes incidents as JSON lines. Package hec sends
+// risk events and incidents to a Splunk HTTP Event Collector.
 package risk
