@@ -194,3 +194,32 @@ func TestPrefilterSkipsWithoutAllocating(t *testing.T) {
 		t.Errorf("%v allocations for 1000 skipped records, %v for 2000: skipping a record allocates", small, large)
 	}
 }
+
+// TestPrefilterAcrossBufferBoundary places the literal of a matching
+// record across the reader's 64 KiB buffer boundary, and in records longer
+// than the buffer: the prefilter sees whole records, so it still decodes
+// them.
+func TestPrefilterAcrossBufferBoundary(t *testing.T) {
+	match := line("a@example.com", "192.0.2.1", "App", 65004, "2025-03-14T09:00:00Z")
+	at := strings.Index(match, "65004")
+	for _, split := range []int{0, 1, 2, 3, 4, 5} {
+		// One padding record ends so that the literal starts split bytes
+		// before the 65,536th byte of the input.
+		padLen := 64<<10 - split - at - 1
+		pad := `{"createdDateTime":"2025-03-14T09:00:00Z","x":"` + strings.Repeat("p", padLen-len(`{"createdDateTime":"2025-03-14T09:00:00Z","x":""}`)) + `"}` + "\n"
+		long := `{"createdDateTime":"2025-03-14T09:00:00Z","x":"` + strings.Repeat("q", 70<<10) + `","userPrincipalName":"b@example.com","ipAddress":"192.0.2.2","status":{"errorCode":65004}}` + "\n"
+		input := []byte(pad + match + long)
+		if got := strings.Index(string(input), "65004"); got != 64<<10-split {
+			t.Fatalf("split %d: literal at %d, want %d", split, got, 64<<10-split)
+		}
+		want := prefilterFindings(t, detection.Options{Lenient: true}, input)
+		if strings.Count("\n"+want, "\nconsent {") != 2 {
+			t.Fatalf("split %d: want 2 findings without the prefilter, got:\n%s", split, want)
+		}
+		for _, workers := range []int{1, 2} {
+			if got := prefilterFindings(t, detection.Options{Lenient: true, Prefilter: true, Workers: workers}, input); got != want {
+				t.Errorf("split %d, %d workers: prefilter changed the findings:\n%s\nwant:\n%s", split, workers, got, want)
+			}
+		}
+	}
+}

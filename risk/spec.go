@@ -9,23 +9,31 @@ import (
 // RiskObject is one entry of an ESCU rba.risk_objects list: the result field
 // whose value becomes risk_object, its type and its score.
 type RiskObject struct {
+	// Field is the result column whose values become risk_object.
 	Field string
-	Type  ObjectType
+	// Type is risk_object_type: user, system or other.
+	Type ObjectType
+	// Score is risk_score, 1 to 100.
 	Score int
 }
 
 // ThreatObject is one entry of an ESCU rba.threat_objects list: the result
 // field whose values become threat_object, and their type.
 type ThreatObject struct {
+	// Field is the result column whose values become threat_object.
 	Field string
-	Type  ThreatObjectType
+	// Type is threat_object_type, such as ip_address.
+	Type ThreatObjectType
 }
 
 // Spec is an ESCU detection's rba block. Message may hold $field$ tokens
 // (see the package documentation for their syntax).
 type Spec struct {
-	Message       string
-	RiskObjects   []RiskObject
+	// Message is risk_message, with $field$ tokens.
+	Message string
+	// RiskObjects are the objects that accrue risk; at least one.
+	RiskObjects []RiskObject
+	// ThreatObjects are attached to every risk event; may be empty.
 	ThreatObjects []ThreatObject
 }
 

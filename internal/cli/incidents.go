@@ -48,7 +48,8 @@ type IncidentProgram struct {
 	// Samples are the bundled sign-in inputs and EventSamples the bundled
 	// risk event inputs, relative to the repository root, read when
 	// neither a FILE nor -events is given.
-	Samples      []string
+	Samples []string
+	// EventSamples are the bundled risk event inputs (see Samples).
 	EventSamples []string
 	// Getenv reads the environment; nil means os.Getenv.
 	Getenv func(string) string

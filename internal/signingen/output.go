@@ -26,8 +26,16 @@ func formatNames() []string {
 	return []string{"graph", "graph-page", "azure-monitor", "azure-monitor-lines", "log-analytics"}
 }
 
-func (f Format) String() string { return formatNames()[f] }
+// String returns the format's name, as ParseFormat accepts it.
+func (f Format) String() string {
+	if names := formatNames(); int(f) < len(names) {
+		return names[f]
+	}
+	return fmt.Sprintf("Format(%d)", uint8(f))
+}
 
+// ParseFormat returns the format with the given name: graph, graph-page,
+// azure-monitor, azure-monitor-lines or log-analytics.
 func ParseFormat(s string) (Format, error) {
 	for i, name := range formatNames() {
 		if s == name {
