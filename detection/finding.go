@@ -4,7 +4,8 @@ import (
 	"slices"
 	"strconv"
 	"time"
-	"unicode/utf8"
+
+	"github.com/escudo-dev/escudo/internal/jsontext"
 
 	"github.com/escudo-dev/escudo/risk"
 )
@@ -107,7 +108,7 @@ func (f Finding) AppendJSON(dst []byte) []byte {
 		if i > 0 {
 			dst = append(dst, ',')
 		}
-		dst = appendString(dst, c.Name)
+		dst = jsontext.AppendString(dst, c.Name)
 		dst = append(dst, ':')
 		switch c.Kind {
 		case Multi:
@@ -116,7 +117,7 @@ func (f Finding) AppendJSON(dst []byte) []byte {
 				if j > 0 {
 					dst = append(dst, ',')
 				}
-				dst = appendString(dst, v)
+				dst = jsontext.AppendString(dst, v)
 			}
 			dst = append(dst, ']')
 		case Number:
@@ -130,47 +131,10 @@ func (f Finding) AppendJSON(dst []byte) []byte {
 			if len(c.Values) > 0 {
 				v = c.Values[0]
 			}
-			dst = appendString(dst, v)
+			dst = jsontext.AppendString(dst, v)
 		}
 	}
 	return append(dst, '}')
-}
-
-// appendString appends s as a JSON string. Unlike encoding/json it leaves
-// <, > and & alone, since the output is for log tools, not HTML; invalid
-// UTF-8 becomes U+FFFD.
-func appendString(dst []byte, s string) []byte {
-	const hex = "0123456789abcdef"
-	dst = append(dst, '"')
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			switch {
-			case c == '"' || c == '\\':
-				dst = append(dst, '\\', c)
-			case c == '\n':
-				dst = append(dst, '\\', 'n')
-			case c == '\r':
-				dst = append(dst, '\\', 'r')
-			case c == '\t':
-				dst = append(dst, '\\', 't')
-			case c < 0x20:
-				dst = append(dst, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xF])
-			default:
-				dst = append(dst, c)
-			}
-			i++
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			dst = append(dst, `\ufffd`...)
-		} else {
-			dst = append(dst, s[i:i+size]...)
-		}
-		i += size
-	}
-	return append(dst, '"')
 }
 
 func formatCount(n int64) string { return strconv.FormatInt(n, 10) }

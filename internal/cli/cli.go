@@ -6,6 +6,7 @@ package cli
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -22,7 +23,6 @@ import (
 	"github.com/escudo-dev/escudo/detection"
 	"github.com/escudo-dev/escudo/event"
 	"github.com/escudo-dev/escudo/internal/sample"
-	"github.com/escudo-dev/escudo/risk"
 )
 
 // Exit statuses.
@@ -147,7 +147,7 @@ func (p Program) Main(args []string, stdin io.Reader, stdout, stderr io.Writer) 
 	case *jsonOut:
 		writeFindingsJSON(w, res.Findings, p.SearchName, eng)
 	case *riskOut:
-		writeRiskJSON(w, res.Risk())
+		writeJSONLines(w, res.Risk())
 	default:
 		if res.Partial {
 			fmt.Fprintln(w, "(interrupted: results are partial)")
@@ -328,11 +328,14 @@ func withSearchName(f detection.Finding) detection.Finding {
 	return f
 }
 
-func writeRiskJSON(w io.Writer, events []risk.Event) {
-	for _, ev := range events {
-		b, err := ev.MarshalJSON()
+// writeJSONLines writes one value per line. Values that fail to encode
+// are left out; the events and incidents written here cannot fail, since
+// their times come from decoded records.
+func writeJSONLines[T json.Marshaler](w io.Writer, vs []T) {
+	for _, v := range vs {
+		b, err := v.MarshalJSON()
 		if err != nil {
-			continue // MarshalJSON of a built event cannot fail
+			continue
 		}
 		w.Write(b)
 		io.WriteString(w, "\n")

@@ -170,7 +170,7 @@ func (p IncidentProgram) Main(args []string, stdin io.Reader, stdout, stderr io.
 		// A stream prints each incident as soon as it is final.
 		r.emit = func(incs []risk.Incident) error {
 			incidents = append(incidents, incs...)
-			writeIncidentsJSON(w, incs)
+			writeJSONLines(w, incs)
 			return w.Flush()
 		}
 	}
@@ -221,7 +221,7 @@ func (p IncidentProgram) Main(args []string, stdin io.Reader, stdout, stderr io.
 	switch {
 	case *jsonOut && *stream: // printed already
 	case *jsonOut:
-		writeIncidentsJSON(w, incidents)
+		writeJSONLines(w, incidents)
 	default:
 		fmt.Fprintf(w, "Risk events: %d (%d from sign-ins, %d from risk event files)\n", r.fromSign+r.fromFile, r.fromSign, r.fromFile)
 		writeIncidentTable(w, incidents)
@@ -446,17 +446,6 @@ func (r *incidentRun) send(s *hec.Sender, index string, incidents []risk.Inciden
 	}
 	fmt.Fprintf(r.stderr, "%s: sent %d risk events and %d incidents to HEC\n", r.p.Name, len(r.accepted), len(incidents))
 	return ExitOK
-}
-
-func writeIncidentsJSON(w io.Writer, incidents []risk.Incident) {
-	for _, inc := range incidents {
-		b, err := inc.MarshalJSON()
-		if err != nil {
-			continue // times come from risk events that encoded
-		}
-		w.Write(b)
-		io.WriteString(w, "\n")
-	}
 }
 
 func writeIncidentTable(w io.Writer, incidents []risk.Incident) {

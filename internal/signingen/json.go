@@ -3,40 +3,11 @@ package signingen
 import (
 	"strconv"
 	"time"
+
+	"github.com/escudo-dev/escudo/internal/jsontext"
 )
 
 const hexDigits = "0123456789abcdef"
-
-// appendString appends s as a JSON string. Unlike strconv.AppendQuote it
-// writes JSON escapes (\u0001, not \x01) and leaves non-ASCII text as raw
-// UTF-8, as Graph does. The strings come from this program's own tables,
-// so they are valid UTF-8.
-func appendString(b []byte, s string) []byte {
-	b = append(b, '"')
-	start := 0
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c >= 0x20 && c != '"' && c != '\\' {
-			continue
-		}
-		b = append(b, s[start:i]...)
-		switch c {
-		case '"', '\\':
-			b = append(b, '\\', c)
-		case '\n':
-			b = append(b, '\\', 'n')
-		case '\r':
-			b = append(b, '\\', 'r')
-		case '\t':
-			b = append(b, '\\', 't')
-		default:
-			b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
-		}
-		start = i + 1
-	}
-	b = append(b, s[start:]...)
-	return append(b, '"')
-}
 
 // appendKey appends "key": after a comma unless the object has just been
 // opened. Keys are constants without characters that need escaping.
@@ -50,7 +21,7 @@ func appendKey(b []byte, key string) []byte {
 }
 
 func appendStringField(b []byte, key, v string) []byte {
-	return appendString(appendKey(b, key), v)
+	return jsontext.AppendString(appendKey(b, key), v)
 }
 
 func appendBool(b []byte, v bool) []byte {

@@ -1,5 +1,7 @@
 package signingen
 
+import "github.com/escudo-dev/escudo/internal/jsontext"
+
 // Rendering follows testdata/formats/README.md: the same keys in the same
 // order as the reference files, so that generated data looks like them.
 
@@ -195,7 +197,7 @@ func appendRiskEvents(b []byte, r *record) []byte {
 	if r.riskEvent == "" {
 		return append(b, '[', ']')
 	}
-	return append(appendString(append(b, '['), r.riskEvent), ']')
+	return append(jsontext.AppendString(append(b, '['), r.riskEvent), ']')
 }
 
 func appendStatus(b []byte, r *record) []byte {
@@ -206,7 +208,7 @@ func appendStatus(b []byte, r *record) []byte {
 	if r.detailsNull {
 		b = append(b, "null"...)
 	} else {
-		b = appendString(b, r.details)
+		b = jsontext.AppendString(b, r.details)
 	}
 	return append(b, '}')
 }
@@ -245,7 +247,7 @@ func appendStrings(b []byte, ss []string) []byte {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		b = appendString(b, s)
+		b = jsontext.AppendString(b, s)
 	}
 	return append(b, ']')
 }
@@ -297,7 +299,7 @@ func appendMFA(b []byte, r *record) []byte {
 	if r.mfa.authDetail == "" {
 		b = append(b, "null"...)
 	} else {
-		b = appendString(b, r.mfa.authDetail)
+		b = jsontext.AppendString(b, r.mfa.authDetail)
 	}
 	return append(b, '}')
 }

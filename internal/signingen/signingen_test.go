@@ -2,7 +2,6 @@ package signingen
 
 import (
 	"bytes"
-	"encoding/json"
 	"net/netip"
 	"strconv"
 	"strings"
@@ -222,30 +221,6 @@ func TestRecordShape(t *testing.T) {
 	for _, tt := range tests {
 		if tt.got < tt.min || tt.got > tt.max {
 			t.Errorf("%s = %v, want %v to %v (%s)", tt.name, tt.got, tt.min, tt.max, tt.reason)
-		}
-	}
-}
-
-func TestAppendString(t *testing.T) {
-	tests := []struct {
-		name, reason, in, want string
-	}{
-		{"plain", "ASCII passes through", "Microsoft Teams", `"Microsoft Teams"`},
-		{"empty", "an empty string is two quotes", "", `""`},
-		{"quote and backslash", "both are escaped", `a"b\c`, `"a\"b\\c"`},
-		{"control", "control characters use \\u escapes, not Go's \\x", "a\x01b\x1fc", `"a\u0001b\u001fc"`},
-		{"short escapes", "newline, return and tab use their short forms", "a\nb\rc\td", `"a\nb\rc\td"`},
-		{"non-ASCII", "UTF-8 stays raw, as Graph writes it", "Café Planner ☕", `"Café Planner ☕"`},
-		{"DEL", "0x7f needs no escape in JSON", "a\x7fb", "\"a\x7fb\""},
-	}
-	for _, tt := range tests {
-		got := string(appendString(nil, tt.in))
-		if diff := cmp.Diff(tt.want, got); diff != "" {
-			t.Errorf("%s: appendString(%q) (-want +got):\n%s\n%s", tt.name, tt.in, diff, tt.reason)
-		}
-		var back string
-		if err := json.Unmarshal([]byte(got), &back); err != nil || back != tt.in {
-			t.Errorf("%s: %s decodes to %q, %v; want %q", tt.name, got, back, err, tt.in)
 		}
 	}
 }

@@ -3,7 +3,8 @@ package hec
 import (
 	"strconv"
 	"time"
-	"unicode/utf8"
+
+	"github.com/escudo-dev/escudo/internal/jsontext"
 
 	"github.com/escudo-dev/escudo/risk"
 )
@@ -43,7 +44,7 @@ func AppendEvent(dst []byte, t time.Time, md Metadata, event []byte) []byte {
 	} {
 		if kv.val != "" {
 			dst = append(dst, kv.key...)
-			dst = appendString(dst, kv.val)
+			dst = jsontext.AppendString(dst, kv.val)
 			dst = append(dst, ',')
 		}
 	}
@@ -109,44 +110,4 @@ func appendEpoch(dst []byte, t time.Time) []byte {
 		n--
 	}
 	return append(dst, frac[:n]...)
-}
-
-// appendString appends s as a JSON string. Invalid UTF-8 becomes U+FFFD,
-// control characters and U+2028, U+2029 are escaped, and '<', '>' and '&'
-// are not, as in the risk package's JSON.
-func appendString(dst []byte, s string) []byte {
-	const hex = "0123456789abcdef"
-	dst = append(dst, '"')
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			switch {
-			case c == '"' || c == '\\':
-				dst = append(dst, '\\', c)
-			case c == '\n':
-				dst = append(dst, '\\', 'n')
-			case c == '\r':
-				dst = append(dst, '\\', 'r')
-			case c == '\t':
-				dst = append(dst, '\\', 't')
-			case c < 0x20:
-				dst = append(dst, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
-			default:
-				dst = append(dst, c)
-			}
-			i++
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		switch {
-		case r == utf8.RuneError && size == 1:
-			dst = append(dst, `\ufffd`...)
-		case r == '\u2028' || r == '\u2029':
-			dst = append(dst, '\\', 'u', '2', '0', '2', hex[r&0xf])
-		default:
-			dst = append(dst, s[i:i+size]...)
-		}
-		i += size
-	}
-	return append(dst, '"')
 }
