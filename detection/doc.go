@@ -29,6 +29,15 @@
 // detection that panics is reported as a *[PanicError] and the others go
 // on. Cancelling the context stops a run promptly with [Result].Partial set.
 //
+// # Speed
+//
+// [Options].Workers decodes records on several goroutines, each keeping
+// partial groups that are merged at the end, so the findings do not depend
+// on the number of workers. [Options].Prefilter skips decoding the records
+// that hold none of the byte strings the detections declare through
+// [Literals]: a byte search instead of a JSON decode, which never changes
+// the findings but leaves the skipped records unvalidated.
+//
 // The package detectiontest checks any Detection against the contract, and
 // package rules holds the built-in catalogue.
 package detection

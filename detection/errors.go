@@ -1,14 +1,8 @@
 package detection
 
 import (
-	"errors"
 	"fmt"
 )
-
-// ErrPartial is joined into the error of a run that stopped before the end
-// of its input (cancelled, or stopped at a bad record), whose Result
-// therefore covers only part of the input.
-var ErrPartial = errors.New("results are partial")
 
 // RuleError is a problem with a detection found when an [Engine] is built.
 // NewEngine reports every problem of every detection at once, joined with
