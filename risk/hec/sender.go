@@ -324,7 +324,9 @@ func (s *Sender) try(ctx context.Context, body []byte) *Error {
 	defer resp.Body.Close()
 	const maxBody = 64 << 10
 	data, _ := io.ReadAll(io.LimitReader(resp.Body, maxBody))
-	io.Copy(io.Discard, resp.Body) // so the connection can be reused
+	// Drain a little more so the connection can be reused, but never read
+	// an endless answer to the end.
+	io.CopyN(io.Discard, resp.Body, 1<<20)
 	if resp.StatusCode/100 == 2 {
 		return nil
 	}
