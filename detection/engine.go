@@ -625,9 +625,12 @@ func (s *run) finish(partial bool, stop error) (*Result, error) {
 		if rs.dead {
 			continue
 		}
+		// When the conditions can be tested on the groups, they are, and
+		// only for the other kinds does each finding need testing.
+		where := r.groupWhere()
 		var kept []Finding
-		for _, row := range rs.table.RowsWhere(r.groupWhere()) {
-			if f := r.finding(row, s.e.loc); r.holds(f) {
+		for _, row := range rs.table.RowsWhere(where) {
+			if f := r.finding(row, s.e.loc); where != nil || r.holds(f) {
 				kept = append(kept, f)
 			}
 		}

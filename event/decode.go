@@ -107,7 +107,7 @@ type graphWire struct {
 
 func decodeGraph(data []byte, ev *SignInEvent) *problem {
 	w := graphWire{SignInEvent: ev}
-	if err := unmarshal(data, &w); err != nil {
+	if err := unmarshalAny(data, &w); err != nil {
 		return explain(data, err, wantAt)
 	}
 	if w.CreatedDateTime == "" {
@@ -157,7 +157,7 @@ type azureWire struct {
 func decodeAzure(data []byte, ev *SignInEvent) *problem {
 	props := &graphWire{SignInEvent: ev}
 	w := azureWire{Properties: props}
-	if err := unmarshal(data, &w); err != nil {
+	if err := unmarshalAny(data, &w); err != nil {
 		return explain(data, err, wantAzure)
 	}
 	if w.Category != "" && !isSignInCategory(w.Category) {
@@ -262,7 +262,7 @@ type laWire struct {
 
 func decodeLogAnalytics(data []byte, ev *SignInEvent) *problem {
 	var w laWire
-	if err := unmarshal(data, &w); err != nil {
+	if err := unmarshalAny(data, &w); err != nil {
 		return explain(data, err, wantLogAnalytics)
 	}
 	*ev = SignInEvent{
@@ -455,10 +455,6 @@ func (f *flexBool) UnmarshalJSON(b []byte) error {
 	f.p = &v
 	return nil
 }
-
-// unmarshal decodes one JSON object with goccy/go-json, after checking it
-// ends as an object must; see unmarshalAny.
-func unmarshal(data []byte, v any) error { return unmarshalAny(data, v) }
 
 // unmarshalAny decodes JSON with goccy/go-json. A well-formed object or
 // array ends with '}' or ']'; anything else is refused before goccy sees

@@ -145,7 +145,7 @@ func (p Program) Main(args []string, stdin io.Reader, stdout, stderr io.Writer) 
 	w := bufio.NewWriter(stdout)
 	switch {
 	case *jsonOut:
-		writeFindingsJSON(w, res.Findings, p.SearchName, eng)
+		writeFindingsJSON(w, res.Findings, p.SearchName)
 	case *riskOut:
 		writeJSONLines(w, res.Risk())
 	default:
@@ -309,7 +309,7 @@ func (m *progressLine) clear() {
 	}
 }
 
-func writeFindingsJSON(w io.Writer, findings []detection.Finding, searchName bool, eng *detection.Engine) {
+func writeFindingsJSON(w io.Writer, findings []detection.Finding, searchName bool) {
 	var buf []byte
 	for _, f := range findings {
 		if searchName {
