@@ -357,6 +357,9 @@ type Result struct {
 	// Counts is the accounting of the input: every record was decoded or
 	// is counted as bad.
 	Counts event.Counts
+	// OtherKinds counts the records of another kind than sign-ins (in
+	// Counts.Other) by kind, such as {"AuditLogs": 3}; nil when none.
+	OtherKinds map[string]int64
 	// Errors holds the first bad-record errors of a lenient run.
 	Errors []error
 	// Partial reports a run that stopped before the end of its input, by
@@ -467,6 +470,7 @@ type run struct {
 	e      *Engine
 	rules  []ruleRun
 	counts event.Counts
+	kinds  map[string]int64 // records of other kinds, by kind
 	errs   []error
 	panics []error
 }
@@ -530,9 +534,27 @@ func bin(t time.Time, span time.Duration) time.Time {
 	return time.Unix(0, ns-r).UTC()
 }
 
-// bad accounts for a bad record; it returns the error that stops the run,
-// or nil to go on.
+// other counts err when it reports a record of another kind, which is
+// skipped whatever the mode.
+func (s *run) other(err error) bool {
+	var ok *event.OtherKindError
+	if !errors.As(err, &ok) {
+		return false
+	}
+	s.counts.Other++
+	if s.kinds == nil {
+		s.kinds = make(map[string]int64)
+	}
+	s.kinds[ok.Kind]++
+	return true
+}
+
+// bad accounts for a bad record or one of another kind; it returns the
+// error that stops the run, or nil to go on.
 func (s *run) bad(err error) error {
+	if s.other(err) {
+		return nil
+	}
 	if !isDecodeError(err) {
 		return err // the input itself failed
 	}
@@ -619,7 +641,7 @@ func (rs *ruleRun) add(r *rule, ev *event.SignInEvent) {
 
 // finish turns the tables into findings.
 func (s *run) finish(partial bool, stop error) (*Result, error) {
-	res := &Result{Counts: s.counts, Errors: s.errs, Partial: partial}
+	res := &Result{Counts: s.counts, OtherKinds: s.kinds, Errors: s.errs, Partial: partial}
 	for i, r := range s.e.rules {
 		rs := &s.rules[i]
 		if rs.dead {

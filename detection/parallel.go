@@ -178,6 +178,13 @@ read:
 	for _, w := range workers {
 		main.counts.Decoded += w.s.counts.Decoded
 		main.counts.Bad += w.s.counts.Bad
+		main.counts.Other += w.s.counts.Other
+		for k, n := range w.s.kinds {
+			if main.kinds == nil {
+				main.kinds = make(map[string]int64)
+			}
+			main.kinds[k] += n
+		}
 		main.panics = append(main.panics, w.s.panics...)
 		placed = append(placed, w.errs...)
 		for j := range main.rules {
@@ -195,7 +202,7 @@ read:
 	// Records counts what the run consumed: in a run stopped early, records
 	// framed but never decoded (in batches after the stop) are not read.
 	c := &main.counts
-	c.Records = c.Decoded + c.Bad + c.Prefiltered
+	c.Records = c.Decoded + c.Bad + c.Other + c.Prefiltered
 	slices.SortFunc(placed, func(a, b placedError) int { return a.at.compare(b.at) })
 	if !e.lenient && len(placed) > 0 && stop == nil {
 		partial, stop = true, placed[0].err
@@ -215,6 +222,9 @@ read:
 func (e *Engine) work(w *worker, b *batch, r *event.Reader, stopAt *atomic.Int64) {
 	for i := range b.recs {
 		if err := r.Decode(b.record(i), &w.ev); err != nil {
+			if w.s.other(err) {
+				continue
+			}
 			w.s.counts.Bad++
 			if len(w.errs) < e.maxErrors {
 				w.errs = append(w.errs, placedError{position{b.seq, i}, err})
@@ -237,7 +247,7 @@ func (e *Engine) work(w *worker, b *batch, r *event.Reader, stopAt *atomic.Int64
 	w.counts.Store(&c)
 }
 
-// parallelProgress adds the workers' decoded and bad counts, as of their
+// parallelProgress adds the workers' decoded, bad and other counts, as of their
 // last finished batch, to the reader's counts.
 func (e *Engine) parallelProgress(c event.Counts, read int64, workers []*worker, bytes int64) Progress {
 	c.Records = read
@@ -245,6 +255,7 @@ func (e *Engine) parallelProgress(c event.Counts, read int64, workers []*worker,
 		if wc := w.counts.Load(); wc != nil {
 			c.Decoded += wc.Decoded
 			c.Bad += wc.Bad
+			c.Other += wc.Other
 		}
 	}
 	return Progress{Counts: c, Bytes: bytes}

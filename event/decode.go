@@ -12,8 +12,9 @@ import (
 	json "github.com/goccy/go-json"
 )
 
-// ErrNotSignIn means a record is valid but holds something other than a
-// sign-in, such as an Azure Monitor AuditLogs record.
+// ErrNotSignIn means a record holds something other than a sign-in, such
+// as an Azure Monitor AuditLogs record. A record of a known other kind is
+// reported as an *[OtherKindError], which matches it.
 var ErrNotSignIn = errors.New("not a sign-in record")
 
 // decode turns one record into ev according to its format.
@@ -129,13 +130,32 @@ func parseTime(data []byte, path, s string) (time.Time, *problem) {
 	return t.UTC(), nil
 }
 
-// signInCategories are the Azure Monitor categories that hold sign-ins.
+// isSignInCategory reports the Azure Monitor categories that hold
+// sign-ins in the Graph signIn schema. ADFSSignInLogs (AD FS sign-ins
+// reported through Connect Health) uses the same schema, per Microsoft's
+// Azure Monitor sign-in log schema reference
+// (learn.microsoft.com/entra/identity/monitoring-health/reference-azure-monitor-sign-ins-log-schema).
 func isSignInCategory(c string) bool {
 	switch c {
-	case "SignInLogs", "NonInteractiveUserSignInLogs", "ServicePrincipalSignInLogs", "ManagedIdentitySignInLogs":
+	case "SignInLogs", "NonInteractiveUserSignInLogs", "ServicePrincipalSignInLogs", "ManagedIdentitySignInLogs", "ADFSSignInLogs":
 		return true
 	}
 	return false
+}
+
+// isSignInTable reports the Log Analytics tables that hold sign-ins, by
+// their Type column (learn.microsoft.com/azure/azure-monitor/reference/tables).
+func isSignInTable(t string) bool {
+	switch t {
+	case "SigninLogs", "AADNonInteractiveUserSignInLogs", "AADServicePrincipalSignInLogs", "AADManagedIdentitySignInLogs", "ADFSSignInLogs":
+		return true
+	}
+	return false
+}
+
+// otherKind returns the problem for a record of another kind.
+func otherKind(kind string) *problem {
+	return &problem{err: &OtherKindError{Kind: kind}}
 }
 
 // azureWire is an Azure Monitor resource-log record around a sign-in.
@@ -158,10 +178,18 @@ func decodeAzure(data []byte, ev *SignInEvent) *problem {
 	props := &graphWire{SignInEvent: ev}
 	w := azureWire{Properties: props}
 	if err := unmarshalAny(data, &w); err != nil {
+		// A record of another category may not fit the sign-in schema:
+		// say what it is rather than what does not fit.
+		if at, ok := valueOf(data, "category"); ok {
+			var c string
+			if json.Unmarshal(data[at.start:at.end], &c) == nil && c != "" && !isSignInCategory(c) {
+				return otherKind(c)
+			}
+		}
 		return explain(data, err, wantAzure)
 	}
 	if w.Category != "" && !isSignInCategory(w.Category) {
-		return atPath(data, "category", fmt.Errorf("%w: category %q", ErrNotSignIn, w.Category))
+		return otherKind(w.Category)
 	}
 	if w.Properties == nil || w.Properties.SignInEvent == nil {
 		return atPath(data, "properties", fmt.Errorf("%w: no properties", ErrNotSignIn))
@@ -249,6 +277,7 @@ type laWire struct {
 	Level                        flexString `json:"Level"`
 	Location                     string     `json:"Location"`
 	AADTenantID                  string     `json:"AADTenantId"`
+	Type                         string     `json:"Type"`
 
 	Status                    rawJSON `json:"Status"`
 	DeviceDetail              rawJSON `json:"DeviceDetail"`
@@ -263,7 +292,16 @@ type laWire struct {
 func decodeLogAnalytics(data []byte, ev *SignInEvent) *problem {
 	var w laWire
 	if err := unmarshalAny(data, &w); err != nil {
+		if at, ok := valueOf(data, "Type"); ok {
+			var t string
+			if json.Unmarshal(data[at.start:at.end], &t) == nil && t != "" && !isSignInTable(t) {
+				return otherKind(t)
+			}
+		}
 		return explain(data, err, wantLogAnalytics)
+	}
+	if w.Type != "" && !isSignInTable(w.Type) {
+		return otherKind(w.Type)
 	}
 	*ev = SignInEvent{
 		ID: w.ID, UserDisplayName: w.UserDisplayName, UserPrincipalName: w.UserPrincipalName,
@@ -553,9 +591,13 @@ func atPath(data []byte, path string, err error) *problem {
 	return &problem{off: 0, path: path, err: err}
 }
 
-// locate turns a problem within a record into a DecodeError with the
-// input's line and byte offset.
-func locate(source string, rec Record, p *problem) *DecodeError {
+// locate turns a problem within a record into an error with the input's
+// line and byte offset: a *DecodeError, or an *OtherKindError.
+func locate(source string, rec Record, p *problem) error {
+	var ok *OtherKindError
+	if errors.As(p.err, &ok) {
+		return &OtherKindError{Source: source, Line: rec.Line, Offset: rec.Offset, Kind: ok.Kind}
+	}
 	off := min(max(p.off, 0), len(rec.Data))
 	return &DecodeError{
 		Source: source,

@@ -1,6 +1,7 @@
 package event
 
 import (
+	"cmp"
 	"errors"
 	"strconv"
 	"strings"
@@ -79,3 +80,84 @@ type TypeError struct {
 
 // Error implements the error interface.
 func (e *TypeError) Error() string { return "want " + e.Want + ", got " + e.Got }
+
+// InputError reports an input that could not be read to its end: the
+// io.Reader failed, or a compressed stream is corrupt or cut short, as an
+// interrupted download leaves it. The records before the failure were
+// read and count; nothing after it can be.
+//
+// Its message has the form
+//
+//	read signins.json.gz: gzip: unexpected EOF at compressed byte 5120, after 56 records
+type InputError struct {
+	// Source names the input, as set in Reader.Name; may be empty.
+	Source string
+	// Compression is the input's compression.
+	Compression Compression
+	// Offset is how many bytes of the input were consumed before the
+	// failure: compressed bytes for compressed input, else bytes of the
+	// text.
+	Offset int64
+	// Records is how many records were read from this input before the
+	// failure.
+	Records int64
+	// Err is the underlying error, such as io.ErrUnexpectedEOF or a
+	// gzip.ErrChecksum.
+	Err error
+}
+
+// Error implements the error interface.
+func (e *InputError) Error() string {
+	var b strings.Builder
+	b.WriteString("read ")
+	b.WriteString(cmp.Or(e.Source, "input"))
+	b.WriteString(": ")
+	if e.Compression != Uncompressed {
+		b.WriteString(e.Compression.String())
+		b.WriteString(": ")
+	}
+	b.WriteString(e.Err.Error())
+	if e.Compression != Uncompressed {
+		b.WriteString(" at compressed byte ")
+	} else {
+		b.WriteString(" at byte ")
+	}
+	b.WriteString(strconv.FormatInt(e.Offset, 10))
+	b.WriteString(", after ")
+	b.WriteString(strconv.FormatInt(e.Records, 10))
+	if e.Records == 1 {
+		b.WriteString(" record")
+	} else {
+		b.WriteString(" records")
+	}
+	return b.String()
+}
+
+// Unwrap returns e.Err.
+func (e *InputError) Unwrap() error { return e.Err }
+
+// OtherKindError reports a valid record of another kind than sign-ins in
+// a stream that mixes them, as an Entra diagnostic setting streams
+// sign-ins, audit logs, provisioning logs and risk events together. Such
+// a record is not bad input: a [Reader] counts it in [Counts].Other, by
+// kind, and skips it, in strict mode too. It matches [ErrNotSignIn].
+type OtherKindError struct {
+	// Source names the input, as set in Reader.Name; may be empty.
+	Source string
+	// Line is the 1-based line of the record's first byte.
+	Line int
+	// Offset is the 0-based byte offset of the record's first byte.
+	Offset int64
+	// Kind is what the record is: its Azure Monitor category (such as
+	// "AuditLogs" or "RiskyUsers") or its Log Analytics table (Type).
+	Kind string
+}
+
+// Error implements the error interface.
+func (e *OtherKindError) Error() string {
+	return cmp.Or(e.Source, "line") + ":" + strconv.Itoa(e.Line) + ": " + ErrNotSignIn.Error() + ": " + strconv.Quote(e.Kind) +
+		" (byte " + strconv.FormatInt(e.Offset, 10) + ")"
+}
+
+// Is reports whether target is ErrNotSignIn.
+func (e *OtherKindError) Is(target error) bool { return target == ErrNotSignIn }

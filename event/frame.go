@@ -3,7 +3,9 @@ package event
 import (
 	"bufio"
 	"bytes"
+	"compress/bzip2"
 	"compress/gzip"
+	"errors"
 	"fmt"
 	"io"
 )
@@ -23,14 +25,18 @@ import (
 //     well-nested is reported and reading resumes at the next one; a
 //     document whose structure breaks cannot be read further.
 //
-// Gzip input is recognised by its magic bytes and decompressed on the fly;
-// lines and offsets then count in the decompressed bytes.
+// Compressed input (gzip, bzip2) is recognised by its magic bytes and
+// decompressed on the fly, and UTF-16 is transcoded to UTF-8; lines and
+// offsets then count in the decompressed UTF-8 text. Pretty-printed and
+// concatenated objects are read as documents, CSV exports row by row
+// (csv.go).
 
 type frameMode uint8
 
 const (
 	modeLines frameMode = iota + 1
 	modeDocuments
+	modeCSV
 )
 
 // frame is an open container of a document being read.
@@ -49,26 +55,40 @@ func isWrapperKey(key string) bool {
 	return false
 }
 
-var (
-	utf8BOM   = []byte{0xEF, 0xBB, 0xBF}
-	gzipMagic = []byte{0x1f, 0x8b}
-)
-
-// start recognises gzip, skips a byte-order mark, and picks the layout.
+// start recognises compression and encoding, skips a byte-order mark,
+// and picks the layout.
 func (r *Reader) start() error {
 	r.started = true
 	r.line = 1
-	if head, _ := r.br.Peek(len(gzipMagic)); bytes.Equal(head, gzipMagic) {
-		gz, err := gzip.NewReader(r.br)
-		if err != nil {
-			return r.inputError(err)
-		}
-		r.gzip = true
-		// gzip.Reader's own errors are sticky already.
-		r.br = bufio.NewReaderSize(gz, readBufferSize)
+	head, _ := r.br.Peek(8)
+	if err := refusedInput(head); err != nil {
+		return err
 	}
-	if head, _ := r.br.Peek(len(utf8BOM)); bytes.Equal(head, utf8BOM) {
+	if r.compression = compressionOf(head); r.compression != Uncompressed {
+		r.raw = r.br
+		dec, err := r.compression.reader(r.br)
+		if err != nil {
+			return err
+		}
+		r.br = bufio.NewReaderSize(dec, readBufferSize)
+		head, _ = r.br.Peek(8)
+		if err := refusedInput(head); err != nil {
+			return err
+		}
+	}
+	switch {
+	case bytes.HasPrefix(head, utf8BOM):
 		r.discard(len(utf8BOM))
+	case bytes.HasPrefix(head, utf16LEBOM):
+		r.br.Discard(len(utf16LEBOM))
+		r.transcode(UTF16LE)
+	case bytes.HasPrefix(head, utf16BEBOM):
+		r.br.Discard(len(utf16BEBOM))
+		r.transcode(UTF16BE)
+	default:
+		if enc, ok := sniffUTF16(head); ok {
+			r.transcode(enc)
+		}
 	}
 	c, err := r.skipSpace()
 	if err != nil {
@@ -79,18 +99,86 @@ func (r *Reader) start() error {
 	case '[':
 		r.mode = modeDocuments
 	case '{':
-		if key, ok := r.firstKey(); ok && isWrapperKey(key) {
+		if key, ok := r.firstKey(); ok && isWrapperKey(key) || !r.aloneOnFirstLine() {
+			// A wrapper, or objects pretty-printed or concatenated.
 			r.mode = modeDocuments
 		}
+	default:
+		// CSV-WIRING
 	}
 	return nil
+}
+
+// transcode makes the rest of the input read as UTF-8.
+func (r *Reader) transcode(enc Encoding) {
+	r.encoding = enc
+	r.br = bufio.NewReaderSize(&utf16Reader{src: r.br, bigEndian: enc == UTF16BE}, readBufferSize)
+}
+
+// aloneOnFirstLine reports whether the JSON value at the read position
+// ends on its first line with no other value after it: the case of JSON
+// lines. A pretty-printed object ends on a later line; concatenated
+// objects have another after the first. A line longer than the read
+// buffer or cut short by the end of the input counts as alone, so that
+// it is read, and reported, as a line.
+func (r *Reader) aloneOnFirstLine() bool {
+	for n := 256; n <= readBufferSize; n *= 2 {
+		b, err := r.br.Peek(n)
+		depth := 0
+		inString, escaped := false, false
+		for i := 0; i < len(b); i++ {
+			c := b[i]
+			switch {
+			case inString:
+				switch {
+				case escaped:
+					escaped = false
+				case c == '\\':
+					escaped = true
+				case c == '"':
+					inString = false
+				}
+			case c == '"':
+				inString = true
+			case c == '{' || c == '[':
+				depth++
+			case c == '}' || c == ']':
+				depth--
+				if depth == 0 {
+					// Another object (or a separating comma) after the
+					// first makes concatenated objects; anything else
+					// leaves the line a bad record of its own.
+					rest := bytes.TrimLeft(b[i+1:], " \t\r")
+					return len(rest) == 0 || rest[0] != '{' && rest[0] != '[' && rest[0] != ','
+				}
+			case c == '\n':
+				return false // the value goes on to the next line
+			}
+		}
+		if err != nil {
+			return true
+		}
+	}
+	return true
+}
+
+// peekLine returns the first line at the read position, as far as it is
+// buffered, without consuming it.
+func (r *Reader) peekLine() []byte {
+	b, _ := r.br.Peek(readBufferSize)
+	if i := bytes.IndexByte(b, '\n'); i >= 0 {
+		return b[:i+1]
+	}
+	return b
 }
 
 // stickyReader returns the first error of r again on every later read, so
 // that an input error seen while looking ahead is not lost: bufio hands a
 // read error to one caller only.
+// It also counts the bytes read, to say where compressed input broke.
 type stickyReader struct {
 	r   io.Reader
+	n   int64
 	err error
 }
 
@@ -99,19 +187,49 @@ func (s *stickyReader) Read(p []byte) (int, error) {
 		return 0, s.err
 	}
 	n, err := s.r.Read(p)
+	s.n += int64(n)
 	s.err = err
 	return n, err
 }
 
-// inputError wraps an error of the underlying reader, naming the input.
+// compressionOf recognises a compressed input by its magic bytes.
+func compressionOf(head []byte) Compression {
+	switch {
+	case bytes.HasPrefix(head, gzipMagic):
+		return Gzip
+	case bytes.HasPrefix(head, bzip2Magic) && len(head) > 3 && head[3] >= '1' && head[3] <= '9':
+		return Bzip2
+	}
+	return Uncompressed
+}
+
+// reader returns a reader that decompresses src. Both decompressors keep
+// their errors, so they need no stickyReader of their own.
+func (c Compression) reader(src *bufio.Reader) (io.Reader, error) {
+	if c == Bzip2 {
+		return bzip2.NewReader(src), nil
+	}
+	return gzip.NewReader(src)
+}
+
+// inputError wraps an error of the underlying reader in an *InputError
+// that says where the input broke.
 func (r *Reader) inputError(err error) error {
-	if err == io.EOF {
+	if err == io.EOF || isDecodeError(err) {
 		return err
 	}
-	if r.gzip {
-		return fmt.Errorf("read %s: gzip: %w", r.nameOr("input"), err)
+	var ie *InputError
+	if errors.As(err, &ie) {
+		return err
 	}
-	return fmt.Errorf("read %s: %w", r.nameOr("input"), err)
+	if errors.Is(err, ErrUnsupportedInput) {
+		return fmt.Errorf("%s: %w", r.nameOr("input"), err)
+	}
+	e := &InputError{Source: r.Name, Compression: r.compression, Offset: r.offset, Records: r.counts.Records, Err: err}
+	if r.compression != Uncompressed {
+		e.Offset = r.source.n - int64(r.raw.Buffered())
+	}
+	return e
 }
 
 // discard consumes n buffered bytes, counting lines.
@@ -274,6 +392,12 @@ func (r *Reader) nextInDocument() (Record, error) {
 		}
 		if len(r.stack) == 0 {
 			switch c {
+			case ',':
+				if r.afterTop { // objects separated by commas, as copied out of a list
+					r.discard(1)
+					r.afterTop = false
+					continue
+				}
 			case '[':
 				r.discard(1)
 				r.stack = append(r.stack, frame{array: true})
@@ -285,6 +409,7 @@ func (r *Reader) nextInDocument() (Record, error) {
 					continue
 				}
 			}
+			r.afterTop = true
 			return r.scanRecord() // a record on its own, or a bad value Decode explains
 		}
 		top := &r.stack[len(r.stack)-1]
@@ -349,6 +474,7 @@ func (r *Reader) nextInDocument() (Record, error) {
 
 func (r *Reader) pop() {
 	r.stack = r.stack[:len(r.stack)-1]
+	r.afterTop = len(r.stack) == 0
 }
 
 // frameError reports a document whose structure is broken; nothing after

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"iter"
+	"maps"
 )
 
 // DefaultMaxRecordSize is the record size limit of a [Reader] whose
@@ -29,9 +30,9 @@ type Record struct {
 	Format Format
 }
 
-// Counts is the accounting of a read: every record is decoded, bad, or
-// passed over by a prefilter, exactly one of them, so
-// Records == Decoded + Bad + Prefiltered.
+// Counts is the accounting of a read: every record is decoded, bad, of
+// another kind, or passed over by a prefilter, exactly one of them, so
+// Records == Decoded + Bad + Other + Prefiltered.
 type Counts struct {
 	// Records is the number of records seen (blank lines are not records).
 	Records int64
@@ -39,6 +40,10 @@ type Counts struct {
 	Decoded int64
 	// Bad is the number of records reported as a *DecodeError.
 	Bad int64
+	// Other is the number of valid records of another kind than sign-ins
+	// (see *OtherKindError), skipped; [Reader.OtherKinds] counts them by
+	// kind.
+	Other int64
 	// Prefiltered is the number of records a detection engine's prefilter
 	// passed over without decoding them, because no detection could match
 	// them; they were not validated. The Reader itself never prefilters.
@@ -76,28 +81,40 @@ type Reader struct {
 	// the first record.
 	Format Format
 
-	br       *bufio.Reader
-	started  bool
-	gzip     bool
+	br          *bufio.Reader // the text being framed: decompressed, UTF-8
+	source      *stickyReader // the caller's reader
+	raw         *bufio.Reader // the compressed bytes, for compressed input
+	started     bool
+	compression Compression
+	encoding    Encoding
+	// CSV-FIELD
 	mode     frameMode
 	stack    []frame // open containers, in document mode
+	afterTop bool    // a top-level value was read: a ',' may separate the next
 	buf      []byte  // the current record when not read in place
 	line     int     // 1-based line of the next unread byte
 	offset   int64   // bytes consumed
 	err      error   // sticky end: io.EOF or an input error
 	detected Format
 	counts   Counts
+	kinds    map[string]int64 // records of other kinds skipped, by kind
 }
 
 // NewReader returns a Reader that reads from r.
 func NewReader(r io.Reader) *Reader {
-	return &Reader{br: bufio.NewReaderSize(&stickyReader{r: r}, readBufferSize)}
+	src := &stickyReader{r: r}
+	return &Reader{br: bufio.NewReaderSize(src, readBufferSize), source: src}
 }
 
 // Counts returns the accounting of the records read so far. Records
 // returned by ReadRecord count as records; their decoding is counted only
 // when done through Read, ReadInto, ReadAll or All.
 func (r *Reader) Counts() Counts { return r.counts }
+
+// OtherKinds returns how many records of each other kind Read, ReadInto,
+// ReadAll and All skipped, by kind (Azure Monitor category or Log
+// Analytics table), in a map of the caller's own.
+func (r *Reader) OtherKinds() map[string]int64 { return maps.Clone(r.kinds) }
 
 // Offset returns the number of input bytes consumed so far (for gzip
 // input, decompressed bytes).
@@ -163,7 +180,8 @@ func isDecodeError(err error) bool {
 }
 
 // Decode decodes rec into ev, which it overwrites entirely. On failure it
-// returns a *DecodeError saying where and what, and ev is undefined.
+// returns a *DecodeError saying where and what, or an *OtherKindError for
+// a valid record of another kind, and ev is undefined.
 // Decode does not change the Reader and is safe for concurrent use, so
 // records may be decoded on several goroutines.
 func (r *Reader) Decode(rec Record, ev *SignInEvent) error {
@@ -180,17 +198,30 @@ func (r *Reader) Read() (SignInEvent, error) {
 }
 
 // ReadInto is Read decoding into ev, so a caller can reuse one event.
+// Records of another kind are counted and skipped.
 func (r *Reader) ReadInto(ev *SignInEvent) error {
-	rec, err := r.ReadRecord()
-	if err != nil {
-		return err
+	for {
+		rec, err := r.ReadRecord()
+		if err != nil {
+			return err
+		}
+		err = r.Decode(rec, ev)
+		var other *OtherKindError
+		switch {
+		case err == nil:
+			r.counts.Decoded++
+			return nil
+		case errors.As(err, &other):
+			r.counts.Other++
+			if r.kinds == nil {
+				r.kinds = make(map[string]int64)
+			}
+			r.kinds[other.Kind]++
+		default:
+			r.counts.Bad++
+			return err
+		}
 	}
-	if err := r.Decode(rec, ev); err != nil {
-		r.counts.Bad++
-		return err
-	}
-	r.counts.Decoded++
-	return nil
 }
 
 // ReadAll reads every record to the end. It stops at the first error and
