@@ -2,6 +2,7 @@ package event
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
 	"strconv"
@@ -31,6 +32,8 @@ func decode(source string, rec Record, ev *SignInEvent) error {
 	if f == Auto {
 		f, _ = detectFormat(rec.Data)
 	}
+	top, nested := keySets(f)
+	data = maskCaseVariants(data, top, nested)
 	var p *problem
 	switch f {
 	case AzureMonitor:
@@ -170,8 +173,14 @@ type azureWire struct {
 	CorrelationID     string     `json:"correlationId"`
 	Identity          flexString `json:"identity"`
 	Level             flexString `json:"Level"`
-	Location          string     `json:"location"`
-	Properties        *graphWire `json:"properties"`
+	// LevelLower is the same field as Level: Microsoft's schema sample
+	// writes "Level" (entra-docs reference-azure-monitor-sign-ins-log-schema.md),
+	// storage-account blobs have been seen with "level" (SigmaHQ/sigma
+	// PR #5992; elastic/integrations issue #16537, ADFSSignInLogs). Both
+	// are read; Level wins when a record has both.
+	LevelLower flexString `json:"level"`
+	Location   string     `json:"location"`
+	Properties *graphWire `json:"properties"`
 }
 
 func decodeAzure(data []byte, ev *SignInEvent) *problem {
@@ -201,7 +210,7 @@ func decodeAzure(data []byte, ev *SignInEvent) *problem {
 		Format: AzureMonitor, Category: w.Category, OperationName: w.OperationName,
 		ResultType: string(w.ResultType), ResultDescription: w.ResultDescription,
 		CallerIPAddress: w.CallerIPAddress, TenantID: w.TenantID, CorrelationID: w.CorrelationID,
-		Identity: string(w.Identity), Level: string(w.Level), Location: w.Location,
+		Identity: string(w.Identity), Level: string(cmp.Or(w.Level, w.LevelLower)), Location: w.Location,
 	}
 	if w.Time != "" {
 		t, p := parseTime(data, "time", w.Time)
@@ -416,6 +425,7 @@ func decodeDynamic(data []byte, column, graph string, raw rawJSON, v any) *probl
 			return nil
 		}
 		inner, inString = []byte(s), true // offsets inside the string do not map to the input
+		inner = maskCaseVariants(inner, nestedKeys, nestedKeys)
 	}
 	if err := unmarshalAny(inner, v); err != nil {
 		p := explain(inner, err, func(path string) string {

@@ -57,7 +57,7 @@ func ExampleReader_All() {
 	// 2025-03-14 17:45 megan.bowen@example.com
 	// error: signins.jsonl:2: createdDateTime: want an RFC 3339 timestamp, got "yesterday" (byte 126)
 	// 2025-03-15 09:00 alex.wilber@example.com
-	// {Records:3 Decoded:2 Bad:1 Prefiltered:0}
+	// {Records:3 Decoded:2 Bad:1 Other:0 Prefiltered:0}
 }
 
 func ExampleLookupField() {

@@ -323,7 +323,7 @@ func fields() []Field {
 		str("action", cimAction),
 		str("reason", func(e *SignInEvent) string { return e.Status.FailureReason }),
 		str("app", func(e *SignInEvent) string { return cmp.Or(e.AppDisplayName, "Azure AD") }),
-		str("user_agent", func(e *SignInEvent) string { return e.UserAgent }),
+		str("user_agent", cimUserAgent),
 		str("authentication_service", func(e *SignInEvent) string { return e.TokenIssuerType }),
 		str("vendor_product", func(*SignInEvent) string { return "Azure AD" }),
 	}
@@ -346,9 +346,30 @@ func details(name string, get func(d *AuthenticationDetail) string) Field {
 // (case kept, as azure:monitor:aad does).
 func cimUser(e *SignInEvent) string { return cmp.Or(e.UserPrincipalName, e.ServicePrincipalName) }
 
-// cimSrc is the CIM src: azure:monitor:aad takes callerIpAddress from the
-// envelope; for Graph records, which have none, it is ipAddress.
-func cimSrc(e *SignInEvent) string { return cmp.Or(e.Envelope.CallerIPAddress, e.IPAddress) }
+// cimSrc is the CIM src (and src_ip): the envelope's callerIpAddress, as
+// the Splunk Add-on for Microsoft Cloud Services 5.0.0 defines it for
+// azure:monitor:aad ("FIELDALIAS-src = callerIpAddress as src", and the
+// same for src_ip, in Splunk_TA_microsoft-cloudservices/default/props.conf;
+// public copy: github.com/cdragonzfr/test @ faec4257). There is no
+// fallback to properties.ipAddress, so a Graph record, which has no
+// envelope, has no src: rules that group by src do not fire on Graph
+// exports, as they would not in Splunk on o365:graph:api, whose props
+// define no CIM aliases at all (splunk_ta_o365 4.5.1).
+func cimSrc(e *SignInEvent) string { return e.Envelope.CallerIPAddress }
+
+// cimUserAgent is the CIM user_agent of the same add-on:
+// "EVAL-user_agent = case(operationName IN ("Sign-in activity"),
+// 'properties.userAgent', true(), mvindex('properties.additionalDetails{}.value', ...))".
+// For sign-ins it is properties.userAgent when operationName is
+// "Sign-in activity"; the other branch reads the User-Agent entry of an
+// audit record's additionalDetails, which sign-ins do not have, so it is
+// empty for records without that operationName, Graph records among them.
+func cimUserAgent(e *SignInEvent) string {
+	if e.Envelope.OperationName == "Sign-in activity" {
+		return e.UserAgent
+	}
+	return ""
+}
 
 // cimAction is the CIM action: "success" when the error code is 0, else
 // "failure", as the Splunk Add-on for Microsoft Azure computes it for Graph

@@ -167,8 +167,8 @@ func TestFieldAppend(t *testing.T) {
 		// CIM fields, as Splunk's add-ons compute them.
 		"user":                   {event.KindString, false, []string{"megan.bowen@example.com"}},
 		"user_id":                {event.KindString, false, []string{"53faa3c4-3ea9-4123-8d95-5eaf07cedcf1"}},
-		"src":                    {event.KindString, false, []string{"203.0.113.24"}}, // no callerIpAddress: ipAddress
-		"src_ip":                 {event.KindString, false, []string{"203.0.113.24"}},
+		"src":                    {event.KindString, false, nil}, // no callerIpAddress, and no fallback to ipAddress
+		"src_ip":                 {event.KindString, false, nil},
 		"dest":                   {event.KindString, false, []string{"0a1b2c3d-0000-4000-8000-000000000001"}},
 		"vendor_account":         {event.KindString, false, []string{"0a1b2c3d-0000-4000-8000-000000000001"}},
 		"signature":              {event.KindString, false, []string{"Sign-in activity"}},
@@ -425,3 +425,51 @@ func mustTime(t *testing.T, s string) time.Time {
 // sum adds at run time, so the float64 rounding is not folded away as
 // constant arithmetic would.
 func sum(a, b float64) float64 { return a + b }
+
+// TestCIMParity checks the CIM fields that follow the Splunk Add-on for
+// Microsoft Cloud Services' definitions for azure:monitor:aad: src is
+// callerIpAddress alone, and user_agent is userAgent only for
+// operationName "Sign-in activity".
+func TestCIMParity(t *testing.T) {
+	tests := []struct {
+		name, reason       string
+		ev                 event.SignInEvent
+		wantSrc, wantAgent string
+	}{
+		{
+			name:      "Azure Monitor sign-in",
+			reason:    "src from the envelope, user_agent from properties.userAgent",
+			ev:        event.SignInEvent{IPAddress: "192.0.2.1", UserAgent: "curl/8", Envelope: event.Envelope{CallerIPAddress: "198.51.100.7", OperationName: "Sign-in activity"}},
+			wantSrc:   "198.51.100.7",
+			wantAgent: "curl/8",
+		},
+		{
+			name:   "Graph sign-in",
+			reason: "no envelope: no src (no fallback to ipAddress) and no user_agent (operationName is not Sign-in activity)",
+			ev:     event.SignInEvent{IPAddress: "192.0.2.1", UserAgent: "curl/8"},
+		},
+		{
+			name:    "other operation",
+			reason:  "user_agent is only properties.userAgent for Sign-in activity",
+			ev:      event.SignInEvent{UserAgent: "curl/8", Envelope: event.Envelope{CallerIPAddress: "198.51.100.7", OperationName: "Update user"}},
+			wantSrc: "198.51.100.7",
+		},
+	}
+	src, err := event.LookupField("src")
+	if err != nil {
+		t.Fatal(err)
+	}
+	agent, err := event.LookupField("user_agent")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			gotSrc, _ := src.Value(&tt.ev)
+			gotAgent, _ := agent.Value(&tt.ev)
+			if gotSrc != tt.wantSrc || gotAgent != tt.wantAgent {
+				t.Errorf("src, user_agent = %q, %q; want %q, %q (%s)", gotSrc, gotAgent, tt.wantSrc, tt.wantAgent, tt.reason)
+			}
+		})
+	}
+}

@@ -1,0 +1,152 @@
+package event
+
+import (
+	"bytes"
+
+	json "github.com/goccy/go-json"
+)
+
+// Exact keys.
+//
+// Splunk's JSON extraction names fields by their keys exactly, so
+// "ERRORCODE":0 beside "errorCode":65004 is a field of its own and leaves
+// status.errorCode 65004. goccy/go-json, like encoding/json, matches keys
+// without regard to ASCII case (structs of up to 16 fields in any case,
+// larger ones also all-lowercase), which would let the stray key
+// overwrite the real one. So before decoding, every object key that
+// differs from a key the decoder reads at that level only by ASCII case
+// is masked: its bytes are overwritten with '#', which matches nothing,
+// in a copy of the record. Offsets stay where they were, so errors point
+// into the input as before, and the common record, which has no such
+// key, is not copied.
+//
+// Levels are told apart by depth only: the top level of a record, and
+// everything nested. Within a format the nested structs share no key
+// that differs by case alone, so depth is enough (TestKeyTables derives
+// the sets from the structs).
+
+// keySet is the set of keys a decoder reads at one level of a record.
+type keySet uint8
+
+const (
+	graphTop    keySet = iota + 1 // a Graph signIn
+	nestedKeys                    // inside a signIn's objects; Log Analytics dynamic columns
+	azureTop                      // an Azure Monitor record's envelope
+	azureNested                   // inside an Azure Monitor record: the signIn under properties
+	laTop                         // a Log Analytics row
+)
+
+// keySets returns the key sets of a format's top level and below.
+func keySets(f Format) (top, nested keySet) {
+	switch f {
+	case AzureMonitor:
+		return azureTop, azureNested
+	case LogAnalytics:
+		return laTop, nestedKeys
+	}
+	return graphTop, nestedKeys
+}
+
+// maxKeyLen bounds the keys worth checking: no key the decoders read is
+// longer.
+const maxKeyLen = 64
+
+// maskCaseVariants returns data, or a copy with the keys masked that
+// differ only in ASCII case from a key the decoder reads at their level.
+// Malformed JSON is returned as it is, for the decoder to report.
+func maskCaseVariants(data []byte, top, nested keySet) []byte {
+	var out []byte // the copy, made at the first masked key
+	depth := 0
+	var lower [maxKeyLen]byte
+	for i := 0; i < len(data); {
+		q := bytes.IndexByte(data[i:], '"')
+		if q < 0 {
+			break
+		}
+		for _, c := range data[i : i+q] { // the structure between two strings
+			switch c {
+			case '{', '[':
+				depth++
+			case '}', ']':
+				depth--
+			}
+		}
+		start := i + q + 1
+		end, escaped := stringEnd(data, start)
+		if end < 0 {
+			break
+		}
+		i = end + 1
+		k := i
+		for k < len(data) && isSpace(data[k]) {
+			k++
+		}
+		if k == len(data) || data[k] != ':' {
+			continue // a value, not a key
+		}
+		key := data[start:end]
+		if escaped { // rare: compare the key the decoder sees
+			var s string
+			if json.Unmarshal(data[start-1:end+1], &s) != nil {
+				continue
+			}
+			key = []byte(s)
+		}
+		if len(key) > maxKeyLen {
+			continue // no key the decoders read is this long
+		}
+		set := nested
+		if depth == 1 {
+			set = top
+		}
+		if set.exact(string(key)) {
+			continue
+		}
+		for j, c := range key {
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			lower[j] = c
+		}
+		if !set.folded(string(lower[:len(key)])) {
+			continue
+		}
+		if out == nil {
+			out = bytes.Clone(data)
+		}
+		for j := start; j < end; j++ {
+			out[j] = '#'
+		}
+	}
+	if out == nil {
+		return data
+	}
+	return out
+}
+
+// stringEnd returns the index of the quote that closes the string whose
+// first byte is data[start], or -1, and whether it holds an escape.
+func stringEnd(data []byte, start int) (end int, escaped bool) {
+	for i := start; i < len(data); {
+		j := bytes.IndexByte(data[i:], '"')
+		if j < 0 {
+			return -1, escaped
+		}
+		// The quote is escaped when an odd number of backslashes precede it.
+		n := 0
+		for k := i + j - 1; k >= start && data[k] == '\\'; k-- {
+			n++
+		}
+		if n > 0 {
+			escaped = true
+		}
+		if n%2 == 0 {
+			if !escaped && bytes.IndexByte(data[start:i+j], '\\') >= 0 {
+				escaped = true
+			}
+			return i + j, escaped
+		}
+		i += j + 1
+	}
+	return -1, escaped
+}
