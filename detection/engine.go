@@ -520,11 +520,20 @@ func timeExtractor(span time.Duration, loc *time.Location) extractor {
 
 // bin floors t to a multiple of span counted from the Unix epoch, as
 // Splunk's bin does for spans under a day; span 0 leaves t as it is.
-// (Within the years 1678 to 2262, where nanoseconds since the epoch fit
-// an int64.)
+// Whole-second spans are computed in seconds, so every event time the
+// reader accepts (years 1970 to 9999) bins right; a span with a fraction
+// of a second, in nanoseconds, which an int64 holds from 1678 to 2262.
 func bin(t time.Time, span time.Duration) time.Time {
 	if span <= 0 {
 		return t
+	}
+	if span%time.Second == 0 {
+		s, sec := int64(span/time.Second), t.Unix()
+		r := sec % s
+		if r < 0 {
+			r += s
+		}
+		return time.Unix(sec-r, 0).UTC()
 	}
 	ns := t.UnixNano()
 	r := ns % int64(span)

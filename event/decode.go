@@ -106,7 +106,8 @@ func normalise(ev *SignInEvent) {
 // timestamp kept as text so that a bad one can be reported in place.
 type graphWire struct {
 	*SignInEvent
-	CreatedDateTime string `json:"createdDateTime"`
+	CreatedDateTime       string           `json:"createdDateTime"`
+	AuthenticationDetails []authDetailWire `json:"authenticationDetails"`
 }
 
 func decodeGraph(data []byte, ev *SignInEvent) *problem {
@@ -114,10 +115,8 @@ func decodeGraph(data []byte, ev *SignInEvent) *problem {
 	if err := unmarshalAny(data, &w); err != nil {
 		return explain(data, err, wantAt)
 	}
-	if w.CreatedDateTime == "" {
-		return atPath(data, "createdDateTime", ErrMissingTime)
-	}
-	t, p := parseTime(data, "createdDateTime", w.CreatedDateTime)
+	ev.AuthenticationDetails = authDetails(w.AuthenticationDetails)
+	t, p := eventTime(data, "createdDateTime", w.CreatedDateTime, "", "")
 	if p != nil {
 		return p
 	}
@@ -125,12 +124,87 @@ func decodeGraph(data []byte, ev *SignInEvent) *problem {
 	return nil
 }
 
-func parseTime(data []byte, path, s string) (time.Time, *problem) {
-	t, err := time.Parse(time.RFC3339, s)
+// parseEventTime parses the event time at path: RFC 3339 (see
+// parseRFC3339 for the edge cases), in the years 1970 to 9999.
+func parseEventTime(data []byte, path, s string) (time.Time, *problem) {
+	t, err := parseRFC3339(s)
 	if err != nil {
 		return time.Time{}, atPath(data, path, &TypeError{Want: KindTime.String(), Got: strconv.Quote(s)})
 	}
-	return t.UTC(), nil
+	if err := checkEventTime(t); err != nil {
+		return time.Time{}, atPath(data, path, fmt.Errorf("%w: %v", ErrTimeRange, err))
+	}
+	return t, nil
+}
+
+// parseRecordTime parses a record's own time (Azure Monitor time, Log
+// Analytics TimeGenerated), which is not the event time: RFC 3339, with
+// or without a zone (UTC), or the US form Azure also emits
+// ("11/14/2025 1:48:53 AM", UTC; elastic/integrations issue #15977). ok
+// is false when it is none of them; the record does not fail for it.
+func parseRecordTime(s string) (t time.Time, ok bool) {
+	if t, err := parseTimestamp(s, true); err == nil {
+		return t, true
+	}
+	if t, err := parseUSDateTime(s); err == nil {
+		return t, true
+	}
+	return time.Time{}, false
+}
+
+// eventTime returns the event time of a record whose createdDateTime (at
+// path) is created, falling back on the record's own time when it is
+// absent. Only then does a bad record time fail the record.
+func eventTime(data []byte, path, created, recordPath, record string) (time.Time, *problem) {
+	if created != "" {
+		return parseEventTime(data, path, created)
+	}
+	if record == "" {
+		return time.Time{}, atPath(data, path, ErrMissingTime)
+	}
+	t, ok := parseRecordTime(record)
+	if !ok {
+		return time.Time{}, atPath(data, recordPath, &TypeError{Want: KindTime.String(), Got: strconv.Quote(record)})
+	}
+	if err := checkEventTime(t); err != nil {
+		return time.Time{}, atPath(data, recordPath, fmt.Errorf("%w: %v", ErrTimeRange, err))
+	}
+	return t, nil
+}
+
+// looseTime is a timestamp that is not the event time, such as
+// authenticationDetails[].authenticationStepDateTime: RFC 3339, a missing
+// zone read as UTC. A value it cannot read is left zero rather than
+// failing the record, which is decided by its event time alone.
+type looseTime struct{ time.Time }
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (t *looseTime) UnmarshalJSON(b []byte) error {
+	t.Time = time.Time{}
+	var s string
+	if len(b) > 0 && b[0] == '"' && json.Unmarshal(b, &s) == nil {
+		t.Time, _ = parseTimestamp(s, true)
+	}
+	return nil
+}
+
+// authDetailWire decodes an authentication step with a loose step time.
+type authDetailWire struct {
+	AuthenticationDetail
+	AuthenticationStepDateTime looseTime `json:"authenticationStepDateTime"`
+}
+
+// authDetails converts decoded steps into ev's.
+func authDetails(ws []authDetailWire) []AuthenticationDetail {
+	if ws == nil {
+		return nil
+	}
+	out := make([]AuthenticationDetail, len(ws))
+	for i, w := range ws {
+		out[i] = w.AuthenticationDetail
+		out[i].AuthenticationStepDateTime = w.AuthenticationStepDateTime.Time
+	}
+	return out
 }
 
 // isSignInCategory reports the Azure Monitor categories that hold
@@ -163,7 +237,7 @@ func otherKind(kind string) *problem {
 
 // azureWire is an Azure Monitor resource-log record around a sign-in.
 type azureWire struct {
-	Time              string     `json:"time"`
+	Time              flexString `json:"time"`
 	OperationName     string     `json:"operationName"`
 	Category          string     `json:"category"`
 	TenantID          string     `json:"tenantId"`
@@ -206,31 +280,19 @@ func decodeAzure(data []byte, ev *SignInEvent) *problem {
 	if w.Properties.SignInEvent != ev { // the decoder allocated its own
 		*ev = *w.Properties.SignInEvent
 	}
+	ev.AuthenticationDetails = authDetails(w.Properties.AuthenticationDetails)
 	env := Envelope{
 		Format: AzureMonitor, Category: w.Category, OperationName: w.OperationName,
 		ResultType: string(w.ResultType), ResultDescription: w.ResultDescription,
 		CallerIPAddress: w.CallerIPAddress, TenantID: w.TenantID, CorrelationID: w.CorrelationID,
 		Identity: string(w.Identity), Level: string(cmp.Or(w.Level, w.LevelLower)), Location: w.Location,
 	}
-	if w.Time != "" {
-		t, p := parseTime(data, "time", w.Time)
-		if p != nil {
-			return p
-		}
-		env.Time = t
+	env.Time, _ = parseRecordTime(string(w.Time))
+	t, p := eventTime(data, "properties.createdDateTime", w.Properties.CreatedDateTime, "time", string(w.Time))
+	if p != nil {
+		return p
 	}
-	switch {
-	case w.Properties.CreatedDateTime != "":
-		t, p := parseTime(data, "properties.createdDateTime", w.Properties.CreatedDateTime)
-		if p != nil {
-			return p
-		}
-		ev.CreatedDateTime = t
-	case !env.Time.IsZero():
-		ev.CreatedDateTime = env.Time
-	default:
-		return atPath(data, "properties.createdDateTime", ErrMissingTime)
-	}
+	ev.CreatedDateTime = t
 	ev.Envelope = env
 	return nil
 }
@@ -250,7 +312,7 @@ func wantAzure(path string) string {
 // laWire is a Log Analytics SigninLogs row. The dynamic columns are kept
 // raw and decoded one by one, so that an error names its column.
 type laWire struct {
-	TimeGenerated                string     `json:"TimeGenerated"`
+	TimeGenerated                flexString `json:"TimeGenerated"`
 	CreatedDateTime              string     `json:"CreatedDateTime"`
 	ID                           string     `json:"Id"`
 	UserDisplayName              string     `json:"UserDisplayName"`
@@ -331,6 +393,7 @@ func decodeLogAnalytics(data []byte, ev *SignInEvent) *problem {
 			Level: string(w.Level), Location: w.Location,
 		},
 	}
+	var steps []authDetailWire
 	dynamics := []struct {
 		column, graph string
 		raw           rawJSON
@@ -340,7 +403,7 @@ func decodeLogAnalytics(data []byte, ev *SignInEvent) *problem {
 		{"DeviceDetail", "deviceDetail", w.DeviceDetail, &ev.DeviceDetail},
 		{"LocationDetails", "location", w.LocationDetails, &ev.Location},
 		{"ConditionalAccessPolicies", "appliedConditionalAccessPolicies", w.ConditionalAccessPolicies, &ev.AppliedConditionalAccessPolicies},
-		{"AuthenticationDetails", "authenticationDetails", w.AuthenticationDetails, &ev.AuthenticationDetails},
+		{"AuthenticationDetails", "authenticationDetails", w.AuthenticationDetails, &steps},
 		{"MfaDetail", "mfaDetail", w.MfaDetail, &ev.MFADetail},
 		{"RiskEventTypes", "riskEventTypes", w.RiskEventTypes, &ev.RiskEventTypes},
 		{"RiskEventTypes_V2", "riskEventTypes_v2", w.RiskEventTypesV2, &ev.RiskEventTypesV2},
@@ -350,6 +413,7 @@ func decodeLogAnalytics(data []byte, ev *SignInEvent) *problem {
 			return p
 		}
 	}
+	ev.AuthenticationDetails = authDetails(steps)
 	if ev.Status.ErrorCode == nil && w.ResultType != "" {
 		n, err := strconv.ParseInt(string(w.ResultType), 10, 32)
 		if err != nil {
@@ -369,25 +433,12 @@ func decodeLogAnalytics(data []byte, ev *SignInEvent) *problem {
 		c := int32(n)
 		ev.ProcessingTimeInMilliseconds = &c
 	}
-	if w.TimeGenerated != "" {
-		t, p := parseTime(data, "TimeGenerated", w.TimeGenerated)
-		if p != nil {
-			return p
-		}
-		ev.Envelope.Time = t
+	ev.Envelope.Time, _ = parseRecordTime(string(w.TimeGenerated))
+	t, p := eventTime(data, "CreatedDateTime", w.CreatedDateTime, "TimeGenerated", string(w.TimeGenerated))
+	if p != nil {
+		return p
 	}
-	switch {
-	case w.CreatedDateTime != "":
-		t, p := parseTime(data, "CreatedDateTime", w.CreatedDateTime)
-		if p != nil {
-			return p
-		}
-		ev.CreatedDateTime = t
-	case !ev.Envelope.Time.IsZero():
-		ev.CreatedDateTime = ev.Envelope.Time
-	default:
-		return atPath(data, "CreatedDateTime", ErrMissingTime)
-	}
+	ev.CreatedDateTime = t
 	return nil
 }
 

@@ -17,6 +17,11 @@ var (
 	ErrNotObject = errors.New("record is not a JSON object")
 	// ErrMissingTime means a record has no event time.
 	ErrMissingTime = errors.New("missing event time")
+	// ErrTimeRange means an event time is before 1970 or after 9999.
+	ErrTimeRange = errors.New("event time out of range")
+	// ErrFormatMismatch means the records of an input are not of the
+	// Format the Reader was told to read; it ends the input.
+	ErrFormatMismatch = errors.New("format does not match")
 )
 
 // DecodeError reports a record that could not be decoded, and where.
@@ -41,6 +46,10 @@ type DecodeError struct {
 	// Err is what was wrong: a *TypeError, or an error wrapping one of the
 	// sentinels of this package.
 	Err error
+	// Encoding is the input's encoding. For UTF-16 input, Line counts the
+	// lines of the text and Offset the bytes of its UTF-8 transcoding,
+	// which the message says.
+	Encoding Encoding
 }
 
 // Error implements the error interface.
@@ -61,6 +70,11 @@ func (e *DecodeError) Error() string {
 	b.WriteString(e.Err.Error())
 	b.WriteString(" (byte ")
 	b.WriteString(strconv.FormatInt(e.Offset, 10))
+	if e.Encoding != UTF8 {
+		b.WriteString(" of the UTF-8 transcoding of ")
+		b.WriteString(e.Encoding.String())
+		b.WriteString(" input")
+	}
 	b.WriteByte(')')
 	return b.String()
 }

@@ -24,6 +24,12 @@ var formatFiles = []struct {
 	{"azure-monitor-blob.jsonl", event.AzureMonitor},
 	{"log-analytics.json", event.LogAnalytics},
 	{"log-analytics.jsonl", event.LogAnalytics},
+	// The shapes of other tools' exports (testdata/formats/README.md).
+	{"graph-pretty.json", event.Graph},
+	{"graph-powershell.json", event.Graph},
+	{"azure-monitor-pretty.json", event.AzureMonitor},
+	{"azure-monitor-utf16be.jsonl", event.AzureMonitor},
+	{"azure-monitor-mixed.jsonl", event.AzureMonitor},
 }
 
 func readFormatFile(t *testing.T, name string, f event.Format) ([]event.SignInEvent, event.Format) {
@@ -63,6 +69,9 @@ func TestFormatsDecodeEqual(t *testing.T) {
 	noEnvelope := cmpopts.IgnoreFields(event.SignInEvent{}, "Envelope")
 	for _, ff := range formatFiles {
 		for _, suffix := range []string{"", ".gz"} {
+			if _, err := os.Stat(filepath.Join("..", "testdata", "formats", ff.name+suffix)); suffix != "" && err != nil {
+				continue // the new shapes have no gzip copy
+			}
 			for _, explicit := range []event.Format{event.Auto, ff.format} {
 				name := ff.name + suffix
 				t.Run(name+"/"+explicit.String(), func(t *testing.T) {
@@ -119,5 +128,39 @@ func TestParseFormat(t *testing.T) {
 	}
 	if _, err := event.ParseFormat("csv"); err == nil {
 		t.Error("ParseFormat(csv) accepted an unknown format")
+	}
+}
+
+// TestFormatsMixedCategories reads an Azure Monitor stream that mixes
+// sign-ins with records of other categories, as a diagnostic setting
+// streams them together: the sign-ins are read (ADFSSignInLogs among
+// them), and the others are counted by category and skipped, in strict
+// mode too (Read returns no error for them).
+func TestFormatsMixedCategories(t *testing.T) {
+	f, err := os.Open(filepath.Join("..", "testdata", "formats", "azure-monitor-mixed.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	r := event.NewReader(f)
+	evs, err := r.ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	adfs := 0
+	for _, ev := range evs {
+		if ev.Envelope.Category == "ADFSSignInLogs" {
+			adfs++
+		}
+	}
+	if len(evs) != 28 || adfs != 1 {
+		t.Errorf("read %d sign-ins, %d of them ADFSSignInLogs; want 28 and 1", len(evs), adfs)
+	}
+	if diff := cmp.Diff(event.Counts{Records: 34, Decoded: 28, Other: 6}, r.Counts()); diff != "" {
+		t.Errorf("Counts() mismatch (-want +got):\n%s", diff)
+	}
+	want := map[string]int64{"AuditLogs": 2, "ProvisioningLogs": 1, "RiskyUsers": 1, "UserRiskEvents": 1, "MicrosoftGraphActivityLogs": 1}
+	if diff := cmp.Diff(want, r.OtherKinds()); diff != "" {
+		t.Errorf("OtherKinds() mismatch (-want +got):\n%s", diff)
 	}
 }

@@ -99,7 +99,7 @@ func (r *Reader) start() error {
 	case '[':
 		r.mode = modeDocuments
 	case '{':
-		if key, ok := r.firstKey(); ok && isWrapperKey(key) || !r.aloneOnFirstLine() {
+		if r.atWrapper() || !r.aloneOnFirstLine() {
 			// A wrapper, or objects pretty-printed or concatenated.
 			r.mode = modeDocuments
 		}
@@ -269,19 +269,55 @@ func (r *Reader) skipSpace() (byte, error) {
 	}
 }
 
-// firstKey returns the first key of the object at the read position,
-// looking ahead without consuming.
-func (r *Reader) firstKey() (string, bool) {
+// atWrapper reports whether the object at the read position wraps
+// records (a Graph API page, an Azure Monitor document) rather than being
+// one, by its first key, looking ahead without consuming. A Graph
+// response for a single entity (GET /auditLogs/signIns/{id}) starts with
+// "@odata.context" too, but its context ends in "/$entity", as OData's
+// JSON format specifies for a single entity; it is a record.
+func (r *Reader) atWrapper() bool {
 	for n := 256; n <= readBufferSize; n *= 2 {
 		b, err := r.br.Peek(n)
 		if key, ok, complete := parseFirstKey(b); complete {
-			return key, ok
+			if !ok || !isWrapperKey(key) {
+				return false
+			}
+			if key != "@odata.context" {
+				return true
+			}
+			ctx, complete := firstStringValue(b)
+			if complete || err != nil {
+				return !bytes.HasSuffix(ctx, []byte("/$entity"))
+			}
+			continue
 		}
 		if err != nil {
-			return "", false
+			return false
 		}
 	}
-	return "", false
+	return false
+}
+
+// firstStringValue returns the text of the string value of the first
+// member of the object at the start of b, or complete false when b ends
+// before it does.
+func firstStringValue(b []byte) (value []byte, complete bool) {
+	colon := bytes.IndexByte(b, ':')
+	if colon < 0 {
+		return nil, false
+	}
+	rest := bytes.TrimLeft(b[colon+1:], " \t\r\n")
+	if len(rest) == 0 {
+		return nil, false
+	}
+	if rest[0] != '"' {
+		return nil, true
+	}
+	end := bytes.IndexByte(rest[1:], '"')
+	if end < 0 {
+		return nil, false
+	}
+	return rest[1 : 1+end], true
 }
 
 // parseFirstKey reads `{ "key"` from b. complete is false when b ends
@@ -377,7 +413,7 @@ func (r *Reader) nextLine() (Record, error) {
 }
 
 func (r *Reader) tooLong(line int, off int64) *DecodeError {
-	return &DecodeError{Source: r.Name, Line: line, Offset: off, Err: fmt.Errorf("%w: over %d bytes", ErrTooLong, r.maxSize())}
+	return &DecodeError{Source: r.Name, Line: line, Offset: off, Err: fmt.Errorf("%w: over %d bytes", ErrTooLong, r.maxSize()), Encoding: r.encoding}
 }
 
 // nextInDocument returns the next record of a document stream.
@@ -403,7 +439,7 @@ func (r *Reader) nextInDocument() (Record, error) {
 				r.stack = append(r.stack, frame{array: true})
 				continue
 			case '{':
-				if key, ok := r.firstKey(); ok && isWrapperKey(key) {
+				if r.atWrapper() {
 					r.discard(1)
 					r.stack = append(r.stack, frame{})
 					continue
@@ -483,7 +519,7 @@ func (r *Reader) frameError(msg string) error {
 	r.err = io.EOF
 	r.counts.Records++
 	r.counts.Bad++
-	return &DecodeError{Source: r.Name, Line: r.line, Offset: r.offset,
+	return &DecodeError{Source: r.Name, Line: r.line, Offset: r.offset, Encoding: r.encoding,
 		Err: fmt.Errorf("%w: %s; the rest of the input cannot be read", ErrSyntax, msg)}
 }
 

@@ -2,7 +2,9 @@ package event
 
 import (
 	"bufio"
+	"cmp"
 	"errors"
+	"fmt"
 	"io"
 	"iter"
 	"maps"
@@ -162,15 +164,17 @@ func (r *Reader) ReadRecord() (Record, error) {
 		}
 		return Record{}, err
 	}
-	rec.Format = r.Format
-	if rec.Format == Auto {
-		if r.detected == Auto {
-			if f, ok := detectFormat(rec.Data); ok {
-				r.detected = f
+	if r.detected == Auto { // the first record: detect its format
+		if f, ok := detectFormat(rec.Data); ok {
+			r.detected = f
+			if r.Format != Auto && f != r.Format {
+				r.counts.Records-- // the input is refused as a whole, before its first record
+				r.err = fmt.Errorf("%s:%d: %w: the records are %v, not %v", r.nameOr("line"), rec.Line, ErrFormatMismatch, f, r.Format)
+				return Record{}, r.err
 			}
 		}
-		rec.Format = r.detected
 	}
+	rec.Format = cmp.Or(r.Format, r.detected)
 	return rec, nil
 }
 
@@ -185,7 +189,11 @@ func isDecodeError(err error) bool {
 // Decode does not change the Reader and is safe for concurrent use, so
 // records may be decoded on several goroutines.
 func (r *Reader) Decode(rec Record, ev *SignInEvent) error {
-	return decode(r.Name, rec, ev)
+	err := decode(r.Name, rec, ev)
+	if de, ok := err.(*DecodeError); ok {
+		de.Encoding = r.encoding
+	}
+	return err
 }
 
 // Read reads and decodes the next record. It returns io.EOF at the end of
