@@ -126,11 +126,12 @@ func (e *InputError) Error() string {
 	b.WriteString("read ")
 	b.WriteString(cmp.Or(e.Source, "input"))
 	b.WriteString(": ")
-	if e.Compression != Uncompressed {
-		b.WriteString(e.Compression.String())
+	msg := e.Err.Error()
+	if c := e.Compression.String(); e.Compression != Uncompressed && !strings.HasPrefix(msg, c) {
+		b.WriteString(c) // "gzip: unexpected EOF"; gzip's own errors say "gzip: " already
 		b.WriteString(": ")
 	}
-	b.WriteString(e.Err.Error())
+	b.WriteString(msg)
 	if e.Compression != Uncompressed {
 		b.WriteString(" at compressed byte ")
 	} else {

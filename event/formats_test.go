@@ -30,6 +30,8 @@ var formatFiles = []struct {
 	{"azure-monitor-pretty.json", event.AzureMonitor},
 	{"azure-monitor-utf16be.jsonl", event.AzureMonitor},
 	{"azure-monitor-mixed.jsonl", event.AzureMonitor},
+	{"graph-quirks.jsonl", event.Graph},
+	{"azure-monitor-quirks.jsonl", event.AzureMonitor},
 }
 
 func readFormatFile(t *testing.T, name string, f event.Format) ([]event.SignInEvent, event.Format) {

@@ -368,12 +368,12 @@ func (r *Reader) readLine() (data []byte, tooLong bool, err error) {
 		if len(frag) > 0 && frag[len(frag)-1] == '\n' {
 			r.line++
 		}
-		if n == 0 {
+		if n == 0 || e != nil && e != io.EOF {
+			// A line cut short by a failing input (an interrupted
+			// download) is not a record of its own: the input error says
+			// where the input broke, after how many records.
 			return nil, false, e
 		}
-		// A partial line before an input error is still a record: it is
-		// reported (as truncated), and the error comes with the next read,
-		// since the source's errors are sticky.
 		if tooLong {
 			return nil, true, nil
 		}

@@ -21,11 +21,14 @@ import (
 )
 
 func main() {
-	p := cli.Program{
+	os.Exit(program().Main(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+func program() cli.Program {
+	return cli.Program{
 		Name:       "consentdenied",
 		Usage:      "[-json|-risk] [-lenient] [FILE...]",
 		Detections: []detection.Detection{rules.O365UserConsentDenied()},
 		Samples:    []string{"testdata/o365_user_consent_denied_for_oauth_application/signins.jsonl"},
 	}
-	os.Exit(p.Main(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }

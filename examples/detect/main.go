@@ -22,12 +22,16 @@ import (
 )
 
 func main() {
+	os.Exit(program().Main(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+func program() cli.Program {
 	all := rules.All()
 	var samples []string
 	for _, d := range all {
 		samples = append(samples, sample.Dir(d.Meta().Name)+"/signins.jsonl")
 	}
-	p := cli.Program{
+	return cli.Program{
 		Name:       "detect",
 		Usage:      "[-rules NAME,...] [-json|-risk] [-lenient] [-format F] [FILE...] | -list",
 		Detections: all,
@@ -35,5 +39,4 @@ func main() {
 		SearchName: true,
 		Catalogue:  true,
 	}
-	os.Exit(p.Main(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }

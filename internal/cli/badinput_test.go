@@ -30,7 +30,6 @@ func TestBadInput(t *testing.T) {
 		strict string // stderr in strict mode; "" means the input is valid
 		skips  []string
 	}{
-		{name: "empty file", reason: "an empty export has no records and is not an error", input: "", clean: ""},
 		{name: "blank lines", reason: "blank and white-space lines are not records", input: "\n  \n" + rec + "\n\t\n", clean: rec + "\n"},
 		{name: "CRLF", reason: "Windows line ends are accepted", input: rec + "\r\n" + rec + "\r\n", clean: rec + "\n" + rec + "\n"},
 		{name: "byte-order mark", reason: "a UTF-8 BOM at the start is skipped", input: "\ufeff" + rec + "\n", clean: rec + "\n"},

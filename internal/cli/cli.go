@@ -11,8 +11,10 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"runtime"
 	"slices"
 	"strconv"
@@ -136,8 +138,12 @@ func (p Program) Main(args []string, stdin io.Reader, stdout, stderr io.Writer) 
 		// A detection panicked: report it, print the rest.
 		fmt.Fprintf(stderr, "%s: %v\n", p.Name, runErr)
 	}
-	if res.Partial && ctx.Err() == nil {
-		// Stopped at a bad record (strict mode) or a failing input.
+	interrupted := res.Partial && ctx.Err() != nil
+	broken := res.Partial && !interrupted // stopped by a bad record or an input that failed
+	if broken && (isDecodeError(runErr) || res.Counts.Records == 0) {
+		// Strict mode stopped at a bad record: the input can be fixed or
+		// read with -lenient, so no partial results are printed. (Nor
+		// are any when nothing was read before an input was refused.)
 		fmt.Fprintln(stderr, errorLine(runErr))
 		return ExitError
 	}
@@ -149,8 +155,11 @@ func (p Program) Main(args []string, stdin io.Reader, stdout, stderr io.Writer) 
 	case *riskOut:
 		writeJSONLines(w, res.Risk())
 	default:
-		if res.Partial {
+		switch {
+		case interrupted:
 			fmt.Fprintln(w, "(interrupted: results are partial)")
+		case broken:
+			fmt.Fprintln(w, "(an input could not be read to its end: results are partial)")
 		}
 		writeTables(w, res, eng)
 	}
@@ -162,6 +171,9 @@ func (p Program) Main(args []string, stdin io.Reader, stdout, stderr io.Writer) 
 	if *lenient {
 		c := res.Counts
 		fmt.Fprintf(stderr, "%s: %d records read, %d decoded, %d skipped", p.Name, c.Records, c.Decoded, c.Bad)
+		if c.Other > 0 {
+			fmt.Fprintf(stderr, ", %d of other kinds", c.Other)
+		}
 		if c.Prefiltered > 0 {
 			fmt.Fprintf(stderr, ", %d passed over by the prefilter", c.Prefiltered)
 		}
@@ -170,14 +182,66 @@ func (p Program) Main(args []string, stdin io.Reader, stdout, stderr io.Writer) 
 			fmt.Fprintf(stderr, "  skipped %v\n", e)
 		}
 	}
-	if res.Partial {
+	if res.Counts.Other > 0 && res.Counts.Decoded+res.Counts.Prefiltered > 0 {
+		fmt.Fprintf(stderr, "%s: %s skipped\n", p.Name, otherKinds(res.Counts.Other, res.OtherKinds))
+	}
+	switch {
+	case interrupted:
 		fmt.Fprintf(stderr, "%s: interrupted: results are partial (%d records read)\n", p.Name, res.Counts.Records)
 		return ExitInterrupted
-	}
-	if runErr != nil {
+	case broken:
+		fmt.Fprintln(stderr, errorLine(runErr))
+		fmt.Fprintf(stderr, "%s: results are partial (%d records read)\n", p.Name, res.Counts.Records)
+		return ExitError
+	case res.Counts.Decoded+res.Counts.Prefiltered == 0:
+		fmt.Fprintf(stderr, "%s: no sign-in records in %s: %s\n", p.Name, strings.Join(names(inputs), ", "), nothingRead(res))
+		return ExitError
+	case runErr != nil:
 		return ExitError
 	}
 	return ExitOK
+}
+
+func isDecodeError(err error) bool {
+	var de *event.DecodeError
+	return errors.As(err, &de)
+}
+
+func names(inputs []*event.Reader) []string {
+	out := make([]string, len(inputs))
+	for i, r := range inputs {
+		out[i] = r.Name
+	}
+	return out
+}
+
+// otherKinds describes the records of other kinds: "6 records of other
+// kinds (AuditLogs: 2, RiskyUsers: 1, …)", by kind in name order.
+func otherKinds(n int64, kinds map[string]int64) string {
+	var parts []string
+	for _, k := range slices.Sorted(maps.Keys(kinds)) {
+		parts = append(parts, fmt.Sprintf("%s: %d", k, kinds[k]))
+	}
+	return fmt.Sprintf("%d %s of other kinds (%s)", n, plural(n, "record", "records"), strings.Join(parts, ", "))
+}
+
+// nothingRead says why a run decoded no sign-in.
+func nothingRead(res *detection.Result) string {
+	c := res.Counts
+	switch {
+	case c.Records == 0:
+		return "the input is empty"
+	case c.Other == c.Records:
+		return "only " + otherKinds(c.Other, res.OtherKinds)
+	}
+	return fmt.Sprintf("%d %s read, none decoded", c.Records, plural(c.Records, "record", "records"))
+}
+
+func plural(n int64, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }
 
 // selectRules picks the named detections, in catalogue order. A name
@@ -252,6 +316,11 @@ func open(names []string, stdin io.Reader, format event.Format) ([]*event.Reader
 			if err != nil {
 				closeAll()
 				return nil, nil, err
+			}
+			if st, err := f.Stat(); err == nil && st.IsDir() {
+				f.Close()
+				closeAll()
+				return nil, nil, fmt.Errorf("%s: is a directory, not an export file (give the files in it, such as %s)", name, filepath.Join(name, "*.json"))
 			}
 			files = append(files, f)
 			r = event.NewReader(f)
