@@ -42,11 +42,31 @@ func fuzzFormat(f *testing.F, format event.Format, files ...string) {
 		}
 	}
 	f.Fuzz(func(t *testing.T, data []byte, limit uint16) {
-		in := input{data: data, plain: data, format: format}
-		if bytes.HasPrefix(data, gzipMagic) {
-			in.gzip = true
-			in.plain = gunzip(t, data)
+		in := newInput(t, data, format)
+		records := checkRead(t, in, int(limit))
+		checkFraming(t, in, int(limit), records)
+	})
+}
+
+// FuzzReaderLayouts covers the layouts of other tools' exports:
+// pretty-printed and concatenated objects (jq, portal copies), UTF-16
+// with and without a byte-order mark (PowerShell 5.1), and CSV exports
+// (Log Analytics, the Entra admin center), with the format detected.
+func FuzzReaderLayouts(f *testing.F) {
+	for _, name := range []string{"graph-pretty.json", "azure-monitor-pretty.json", "graph-powershell.json", "azure-monitor-utf16be.jsonl", "log-analytics.csv", "entra-admin-center.csv"} {
+		data, err := os.ReadFile(filepath.Join("..", "testdata", "formats", name))
+		if err != nil {
+			f.Fatal(err)
 		}
+		head := data[:min(len(data), 8000)]
+		f.Add(head, uint16(0))
+		f.Add(head, uint16(700))
+		if len(head) > 2 && head[0] == 0xFF { // UTF-16LE without its byte-order mark
+			f.Add(head[2:], uint16(0))
+		}
+	}
+	f.Fuzz(func(t *testing.T, data []byte, limit uint16) {
+		in := newInput(t, data, event.Auto)
 		records := checkRead(t, in, int(limit))
 		checkFraming(t, in, int(limit), records)
 	})
