@@ -45,6 +45,31 @@
 // TimeGenerated) is kept in [Envelope] and used only when createdDateTime
 // is absent.
 //
+// # Null, missing and empty values
+//
+// This is the one place that says how a JSON null, a missing key and an
+// empty string reach the detections. They are the same to escudo: a
+// [Field] has no value for any of them ([Field.Value] reports false,
+// [Field.Append] appends nothing). So:
+//
+//   - a BY field: the event is dropped from that detection's groups, as
+//     Splunk drops events whose BY field is null (ESCU puts fillnull before
+//     stats for this reason; splunk/security_content issue #4000);
+//   - values() and dc(): nothing is added, so "" is never a value;
+//   - fillnull (detection.Grouping.FillNull): "0" is filled in for each of
+//     the three alike.
+//
+// Splunk's own behaviour differs in two places, which escudo does not copy,
+// because both would make a finding hinge on how an exporter spells
+// "nothing": with KV_MODE = json a JSON null is extracted as the text
+// "null" (verified only indirectly: Splunk's own add-ons compare fields
+// with "null", for example 'properties.resultReason'=="null" in the
+// Splunk Add-on for Microsoft Cloud Services 5.0.0 props.conf), so Splunk
+// would group by "null"; and "" is extracted as a field with an empty value
+// (verified indirectly the same way: the add-ons guard with
+// isnotnull(x) AND x!=""), whose treatment by stats BY, values() and
+// fillnull is unverified.
+//
 // # Bad input
 //
 // A record that cannot be decoded is reported as a *[DecodeError] with the

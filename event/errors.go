@@ -17,6 +17,9 @@ var (
 	ErrNotObject = errors.New("record is not a JSON object")
 	// ErrMissingTime means a record has no event time.
 	ErrMissingTime = errors.New("missing event time")
+	// ErrCSV means a row of a CSV export is malformed: a stray quote, or
+	// a number of fields other than the header's.
+	ErrCSV = errors.New("invalid CSV")
 	// ErrTimeRange means an event time is before 1970 or after 9999.
 	ErrTimeRange = errors.New("event time out of range")
 	// ErrFormatMismatch means the records of an input are not of the

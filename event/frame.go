@@ -104,9 +104,54 @@ func (r *Reader) start() error {
 			r.mode = modeDocuments
 		}
 	default:
-		// CSV-WIRING
+		if sniffCSV(r.peekLine()) {
+			return r.startCSV()
+		}
 	}
 	return nil
+}
+
+// startCSV reads a CSV export's header and reads the rest row by row; an
+// empty CSV has no records, and one with columns of no known export is
+// refused whole.
+func (r *Reader) startCSV() error {
+	frames, err := newCSVFrames(r.br)
+	var row *csvRowError
+	switch {
+	case err == io.EOF:
+		return io.EOF
+	case errors.Is(err, ErrUnsupportedCSV) && errors.As(err, &row):
+		return row.Err // "CSV with columns …: …", which names the input
+	case errors.As(err, &row):
+		return &DecodeError{Source: r.Name, Line: row.Line, Offset: row.Offset, Encoding: r.encoding,
+			Err: fmt.Errorf("%w: the header: %w; the rest of the input cannot be read", ErrCSV, row.Err)}
+	case err != nil:
+		return err
+	}
+	frames.maxRow = r.maxSize()
+	r.mode, r.csv = modeCSV, frames
+	return nil
+}
+
+// nextCSV returns the next CSV row as the JSON of a record.
+func (r *Reader) nextCSV() (Record, error) {
+	data, line, off, err := r.csv.next(r.buf)
+	r.buf = data
+	var row *csvRowError
+	switch {
+	case err == nil:
+		r.counts.Records++
+		r.offset = off
+		return Record{Data: data, Line: line, Offset: off}, nil
+	case errors.As(err, &row):
+		r.counts.Records++
+		r.counts.Bad++
+		if errors.Is(row.Err, ErrTooLong) {
+			return Record{}, &DecodeError{Source: r.Name, Line: row.Line, Offset: row.Offset, Encoding: r.encoding, Err: row.Err}
+		}
+		return Record{}, &DecodeError{Source: r.Name, Line: row.Line, Offset: row.Offset, Encoding: r.encoding, Err: fmt.Errorf("%w: %w", ErrCSV, row.Err)}
+	}
+	return Record{}, r.inputError(err)
 }
 
 // transcode makes the rest of the input read as UTF-8.

@@ -212,7 +212,8 @@ func checkDecodeError(t *testing.T, data []byte, de *event.DecodeError) {
 	}
 	var te *event.TypeError
 	if !errors.As(de.Err, &te) && !errors.Is(de.Err, event.ErrSyntax) && !errors.Is(de.Err, event.ErrNotObject) &&
-		!errors.Is(de.Err, event.ErrMissingTime) && !errors.Is(de.Err, event.ErrNotSignIn) && !errors.Is(de.Err, event.ErrTooLong) {
+		!errors.Is(de.Err, event.ErrMissingTime) && !errors.Is(de.Err, event.ErrNotSignIn) && !errors.Is(de.Err, event.ErrTooLong) &&
+		!errors.Is(de.Err, event.ErrCSV) && !errors.Is(de.Err, event.ErrTimeRange) {
 		t.Errorf("%v: Err (%T) is neither a *TypeError nor one of the sentinels", de, de.Err)
 	}
 }

@@ -72,7 +72,7 @@ func maskCaseVariants(data []byte, top, nested keySet) []byte {
 			}
 		}
 		start := i + q + 1
-		end, escaped := stringEnd(data, start)
+		end := stringEnd(data, start)
 		if end < 0 {
 			break
 		}
@@ -85,7 +85,7 @@ func maskCaseVariants(data []byte, top, nested keySet) []byte {
 			continue // a value, not a key
 		}
 		key := data[start:end]
-		if escaped { // rare: compare the key the decoder sees
+		if bytes.IndexByte(key, '\\') >= 0 { // rare: compare the key the decoder sees
 			var s string
 			if json.Unmarshal(data[start-1:end+1], &s) != nil {
 				continue
@@ -99,7 +99,7 @@ func maskCaseVariants(data []byte, top, nested keySet) []byte {
 		if depth == 1 {
 			set = top
 		}
-		if set.exact(string(key)) {
+		if set.exact(key) {
 			continue
 		}
 		for j, c := range key {
@@ -108,7 +108,7 @@ func maskCaseVariants(data []byte, top, nested keySet) []byte {
 			}
 			lower[j] = c
 		}
-		if !set.folded(string(lower[:len(key)])) {
+		if !set.folded(lower[:len(key)]) {
 			continue
 		}
 		if out == nil {
@@ -125,28 +125,23 @@ func maskCaseVariants(data []byte, top, nested keySet) []byte {
 }
 
 // stringEnd returns the index of the quote that closes the string whose
-// first byte is data[start], or -1, and whether it holds an escape.
-func stringEnd(data []byte, start int) (end int, escaped bool) {
+// first byte is data[start], or -1.
+func stringEnd(data []byte, start int) int {
 	for i := start; i < len(data); {
 		j := bytes.IndexByte(data[i:], '"')
 		if j < 0 {
-			return -1, escaped
+			return -1
 		}
+		q := i + j
 		// The quote is escaped when an odd number of backslashes precede it.
 		n := 0
-		for k := i + j - 1; k >= start && data[k] == '\\'; k-- {
+		for k := q - 1; k >= start && data[k] == '\\'; k-- {
 			n++
 		}
-		if n > 0 {
-			escaped = true
-		}
 		if n%2 == 0 {
-			if !escaped && bytes.IndexByte(data[start:i+j], '\\') >= 0 {
-				escaped = true
-			}
-			return i + j, escaped
+			return q
 		}
-		i += j + 1
+		i = q + 1
 	}
-	return -1, escaped
+	return -1
 }

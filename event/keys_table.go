@@ -3,30 +3,30 @@
 package event
 
 // exact reports whether key is one that set's decoding target reads.
-func (s keySet) exact(key string) bool {
+func (s keySet) exact(key []byte) bool {
 	switch s {
 	case graphTop:
-		switch key {
+		switch string(key) {
 		case "appDisplayName", "appId", "appliedConditionalAccessPolicies", "authenticationDetails", "authenticationProtocol", "authenticationRequirement", "clientAppUsed", "conditionalAccessStatus", "correlationId", "createdDateTime", "crossTenantAccessType", "deviceDetail", "id", "ipAddress", "isInteractive", "location", "mfaDetail", "processingTimeInMilliseconds", "resourceDisplayName", "resourceId", "riskDetail", "riskEventTypes", "riskEventTypes_v2", "riskLevelAggregated", "riskLevelDuringSignIn", "riskState", "servicePrincipalId", "servicePrincipalName", "status", "tokenIssuerType", "userAgent", "userDisplayName", "userId", "userPrincipalName", "userType":
 			return true
 		}
 	case nestedKeys:
-		switch key {
+		switch string(key) {
 		case "additionalDetails", "altitude", "authDetail", "authMethod", "authenticationMethod", "authenticationMethodDetail", "authenticationStepDateTime", "authenticationStepRequirement", "authenticationStepResultDetail", "browser", "city", "countryOrRegion", "deviceId", "displayName", "enforcedGrantControls", "enforcedSessionControls", "errorCode", "failureReason", "geoCoordinates", "id", "isCompliant", "isManaged", "latitude", "longitude", "operatingSystem", "result", "state", "succeeded", "trustType":
 			return true
 		}
 	case azureTop:
-		switch key {
+		switch string(key) {
 		case "Level", "callerIpAddress", "category", "correlationId", "identity", "level", "location", "operationName", "properties", "resultDescription", "resultType", "tenantId", "time":
 			return true
 		}
 	case azureNested:
-		switch key {
+		switch string(key) {
 		case "additionalDetails", "altitude", "appDisplayName", "appId", "appliedConditionalAccessPolicies", "authDetail", "authMethod", "authenticationDetails", "authenticationMethod", "authenticationMethodDetail", "authenticationProtocol", "authenticationRequirement", "authenticationStepDateTime", "authenticationStepRequirement", "authenticationStepResultDetail", "browser", "city", "clientAppUsed", "conditionalAccessStatus", "correlationId", "countryOrRegion", "createdDateTime", "crossTenantAccessType", "deviceDetail", "deviceId", "displayName", "enforcedGrantControls", "enforcedSessionControls", "errorCode", "failureReason", "geoCoordinates", "id", "ipAddress", "isCompliant", "isInteractive", "isManaged", "latitude", "location", "longitude", "mfaDetail", "operatingSystem", "processingTimeInMilliseconds", "resourceDisplayName", "resourceId", "result", "riskDetail", "riskEventTypes", "riskEventTypes_v2", "riskLevelAggregated", "riskLevelDuringSignIn", "riskState", "servicePrincipalId", "servicePrincipalName", "state", "status", "succeeded", "tokenIssuerType", "trustType", "userAgent", "userDisplayName", "userId", "userPrincipalName", "userType":
 			return true
 		}
 	case laTop:
-		switch key {
+		switch string(key) {
 		case "AADTenantId", "AppDisplayName", "AppId", "AuthenticationDetails", "AuthenticationProtocol", "AuthenticationRequirement", "Category", "ClientAppUsed", "ConditionalAccessPolicies", "ConditionalAccessStatus", "CorrelationId", "CreatedDateTime", "CrossTenantAccessType", "DeviceDetail", "IPAddress", "Id", "Identity", "IsInteractive", "Level", "Location", "LocationDetails", "MfaDetail", "OperationName", "ProcessingTimeInMilliseconds", "ResourceDisplayName", "ResourceIdentity", "ResultDescription", "ResultType", "RiskDetail", "RiskEventTypes", "RiskEventTypes_V2", "RiskLevelAggregated", "RiskLevelDuringSignIn", "RiskState", "ServicePrincipalId", "ServicePrincipalName", "Status", "TimeGenerated", "TokenIssuerType", "Type", "UserAgent", "UserDisplayName", "UserId", "UserPrincipalName", "UserType":
 			return true
 		}
@@ -36,30 +36,30 @@ func (s keySet) exact(key string) bool {
 
 // folded reports whether lower, an ASCII-lowercased key, is the
 // lowercase form of a key that set's decoding target reads.
-func (s keySet) folded(lower string) bool {
+func (s keySet) folded(lower []byte) bool {
 	switch s {
 	case graphTop:
-		switch lower {
+		switch string(lower) {
 		case "appdisplayname", "appid", "appliedconditionalaccesspolicies", "authenticationdetails", "authenticationprotocol", "authenticationrequirement", "clientappused", "conditionalaccessstatus", "correlationid", "createddatetime", "crosstenantaccesstype", "devicedetail", "id", "ipaddress", "isinteractive", "location", "mfadetail", "processingtimeinmilliseconds", "resourcedisplayname", "resourceid", "riskdetail", "riskeventtypes", "riskeventtypes_v2", "risklevelaggregated", "risklevelduringsignin", "riskstate", "serviceprincipalid", "serviceprincipalname", "status", "tokenissuertype", "useragent", "userdisplayname", "userid", "userprincipalname", "usertype":
 			return true
 		}
 	case nestedKeys:
-		switch lower {
+		switch string(lower) {
 		case "additionaldetails", "altitude", "authdetail", "authenticationmethod", "authenticationmethoddetail", "authenticationstepdatetime", "authenticationsteprequirement", "authenticationstepresultdetail", "authmethod", "browser", "city", "countryorregion", "deviceid", "displayname", "enforcedgrantcontrols", "enforcedsessioncontrols", "errorcode", "failurereason", "geocoordinates", "id", "iscompliant", "ismanaged", "latitude", "longitude", "operatingsystem", "result", "state", "succeeded", "trusttype":
 			return true
 		}
 	case azureTop:
-		switch lower {
+		switch string(lower) {
 		case "calleripaddress", "category", "correlationid", "identity", "level", "location", "operationname", "properties", "resultdescription", "resulttype", "tenantid", "time":
 			return true
 		}
 	case azureNested:
-		switch lower {
+		switch string(lower) {
 		case "additionaldetails", "altitude", "appdisplayname", "appid", "appliedconditionalaccesspolicies", "authdetail", "authenticationdetails", "authenticationmethod", "authenticationmethoddetail", "authenticationprotocol", "authenticationrequirement", "authenticationstepdatetime", "authenticationsteprequirement", "authenticationstepresultdetail", "authmethod", "browser", "city", "clientappused", "conditionalaccessstatus", "correlationid", "countryorregion", "createddatetime", "crosstenantaccesstype", "devicedetail", "deviceid", "displayname", "enforcedgrantcontrols", "enforcedsessioncontrols", "errorcode", "failurereason", "geocoordinates", "id", "ipaddress", "iscompliant", "isinteractive", "ismanaged", "latitude", "location", "longitude", "mfadetail", "operatingsystem", "processingtimeinmilliseconds", "resourcedisplayname", "resourceid", "result", "riskdetail", "riskeventtypes", "riskeventtypes_v2", "risklevelaggregated", "risklevelduringsignin", "riskstate", "serviceprincipalid", "serviceprincipalname", "state", "status", "succeeded", "tokenissuertype", "trusttype", "useragent", "userdisplayname", "userid", "userprincipalname", "usertype":
 			return true
 		}
 	case laTop:
-		switch lower {
+		switch string(lower) {
 		case "aadtenantid", "appdisplayname", "appid", "authenticationdetails", "authenticationprotocol", "authenticationrequirement", "category", "clientappused", "conditionalaccesspolicies", "conditionalaccessstatus", "correlationid", "createddatetime", "crosstenantaccesstype", "devicedetail", "id", "identity", "ipaddress", "isinteractive", "level", "location", "locationdetails", "mfadetail", "operationname", "processingtimeinmilliseconds", "resourcedisplayname", "resourceidentity", "resultdescription", "resulttype", "riskdetail", "riskeventtypes", "riskeventtypes_v2", "risklevelaggregated", "risklevelduringsignin", "riskstate", "serviceprincipalid", "serviceprincipalname", "status", "timegenerated", "tokenissuertype", "type", "useragent", "userdisplayname", "userid", "userprincipalname", "usertype":
 			return true
 		}

@@ -89,17 +89,17 @@ type Reader struct {
 	started     bool
 	compression Compression
 	encoding    Encoding
-	// CSV-FIELD
-	mode     frameMode
-	stack    []frame // open containers, in document mode
-	afterTop bool    // a top-level value was read: a ',' may separate the next
-	buf      []byte  // the current record when not read in place
-	line     int     // 1-based line of the next unread byte
-	offset   int64   // bytes consumed
-	err      error   // sticky end: io.EOF or an input error
-	detected Format
-	counts   Counts
-	kinds    map[string]int64 // records of other kinds skipped, by kind
+	csv         *csvFrames // the rows of a CSV export, in CSV mode
+	mode        frameMode
+	stack       []frame // open containers, in document mode
+	afterTop    bool    // a top-level value was read: a ',' may separate the next
+	buf         []byte  // the current record when not read in place
+	line        int     // 1-based line of the next unread byte
+	offset      int64   // bytes consumed
+	err         error   // sticky end: io.EOF or an input error
+	detected    Format
+	counts      Counts
+	kinds       map[string]int64 // records of other kinds skipped, by kind
 }
 
 // NewReader returns a Reader that reads from r.
@@ -153,9 +153,12 @@ func (r *Reader) ReadRecord() (Record, error) {
 	}
 	var rec Record
 	var err error
-	if r.mode == modeDocuments {
+	switch r.mode {
+	case modeDocuments:
 		rec, err = r.nextInDocument()
-	} else {
+	case modeCSV:
+		rec, err = r.nextCSV()
+	default:
 		rec, err = r.nextLine()
 	}
 	if err != nil {
@@ -192,6 +195,14 @@ func (r *Reader) Decode(rec Record, ev *SignInEvent) error {
 	err := decode(r.Name, rec, ev)
 	if de, ok := err.(*DecodeError); ok {
 		de.Encoding = r.encoding
+		if r.csv != nil {
+			// The record is JSON made from a CSV row: point at the row,
+			// and name the column as the export does.
+			de.Line, de.Offset = rec.Line, rec.Offset
+			if col := r.csv.column(de.Path); col != "" {
+				de.Path = col
+			}
+		}
 	}
 	return err
 }

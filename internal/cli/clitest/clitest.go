@@ -6,8 +6,11 @@ package clitest
 import (
 	"bytes"
 	"compress/gzip"
+	"encoding/csv"
 	"os"
 	"path/filepath"
+	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -25,6 +28,10 @@ type Shape struct {
 	File, Twin string
 	// Stderr is what the program prints on standard error for File.
 	Stderr string
+	// WholeSeconds is set for exports whose times lose the fraction of a
+	// second (the CSV exports keep milliseconds, or none): risk events'
+	// _time, which keeps the fraction, is then compared to the second.
+	WholeSeconds bool
 }
 
 // Shapes lists the shapes of issue 9 (testdata/formats/README.md).
@@ -38,7 +45,8 @@ func Shapes() []Shape {
 		{File: "azure-monitor-quirks.jsonl", Twin: "azure-monitor-blob.jsonl"},
 		{File: "azure-monitor-mixed.jsonl", Twin: "azure-monitor-blob.jsonl",
 			Stderr: "%s: 6 records of other kinds (AuditLogs: 2, MicrosoftGraphActivityLogs: 1, ProvisioningLogs: 1, RiskyUsers: 1, UserRiskEvents: 1) skipped\n"},
-		// CSV-SHAPES
+		{File: "log-analytics.csv", Twin: "log-analytics.jsonl", WholeSeconds: true},
+		{File: "entra-admin-center.csv", Twin: "graph.jsonl", WholeSeconds: true},
 	}
 }
 
@@ -71,12 +79,20 @@ func CheckShapes(t *testing.T, p cli.Program) {
 				if code != 0 || errOut != wantErr {
 					t.Errorf("%s %s: status %d, stderr %q; want 0, %q", mode, s.File, code, errOut, wantErr)
 				}
+				if s.WholeSeconds && mode == "-risk" {
+					want, got = wholeSeconds(want), wholeSeconds(got)
+				}
 				if diff := cmp.Diff(want, got); diff != "" {
 					t.Errorf("%s %s: output differs from %s's (-want +got):\n%s", mode, s.File, s.Twin, diff)
 				}
 			}
 		})
 	}
+}
+
+// wholeSeconds drops the fraction of a second from risk events' _time.
+func wholeSeconds(s string) string {
+	return regexp.MustCompile(`("_time":"[^".]*)\.[0-9]+Z"`).ReplaceAllString(s, `${1}Z"`)
 }
 
 // Gzip returns data gzip-compressed.
@@ -170,6 +186,7 @@ func Failures(t *testing.T) []Failure {
 	audit := `{"time":"2025-03-14T09:25:00Z","operationName":"Consent to application","category":"AuditLogs","properties":{"id":"x","activityDateTime":"2025-03-14T09:24:58Z"}}` + "\n"
 	noTime := `{"id":"a","userPrincipalName":"a@example.com"}` + "\n"
 	dir := t.TempDir()
+	badCSV, badRow := csvWithBadCode(t)
 	utf16 := append([]byte{0xFF, 0xFE}, utf16LE(lines[0]+`{"createdDateTime":"2025-03-14T09:00:00Z","status":{"errorCode":"abc"}}`+"\n")...)
 	return []Failure{
 		{Name: "truncated gzip", Reason: "the findings of every record read are printed, marked partial, with where the input broke",
@@ -212,6 +229,14 @@ func Failures(t *testing.T) []Failure {
 		{Name: "7z", Reason: "7z is named",
 			File: "signins.7z", Data: []byte{'7', 'z', 0xBC, 0xAF, 0x27, 0x1C, 0x00, 0x04}, Args: []string{"-json"}, Code: 1,
 			Stderr: "%[2]s: 7z archive: extract it first (7z x)\n"},
+		{Name: "unknown CSV", Reason: "a CSV whose columns are no known export is refused, saying which to use",
+			File: "report.csv", Data: []byte("Name,Department,Last sign-in\nAlex,IT,2025-03-14\n"), Args: []string{"-json"}, Code: 1,
+			Stderr: `%[2]s: CSV with columns "Name", "Department", "Last sign-in" is not a sign-in export escudo knows: ` +
+				`it reads the Log Analytics "Export to CSV" of sign-in logs and the Microsoft Entra admin center's CSV download of sign-in logs, ` +
+				`with English column names; export the sign-ins as JSON instead (Graph API, Azure Monitor, or the admin center's JSON download)` + "\n"},
+		{Name: "bad CSV cell", Reason: "an error in a CSV row names its line and the export's column",
+			File: "signins.csv", Data: badCSV, Args: []string{"-json"}, Code: 1,
+			Stderr: "%[2]s:2: Sign-in error code: want an integer, got \"abc\" (byte " + itoa(badRow) + ")\n"},
 		{Name: "directory", Reason: "a directory given as a file is one clear line",
 			File: dir, Args: []string{"-json"}, Code: 1,
 			Stderr: "%[1]s: " + dir + ": is a directory, not an export file (give the files in it, such as " + filepath.Join(dir, "*.json") + ")\n"},
@@ -244,3 +269,27 @@ func utf16LE(s string) []byte {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// csvWithBadCode is the admin center CSV's header and first row, with the
+// row's "Sign-in error code" replaced by text, and the row's byte offset.
+func csvWithBadCode(t *testing.T) ([]byte, int) {
+	data, err := os.ReadFile(Formats("entra-admin-center.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	header, rest, _ := strings.Cut(string(data), "\n")
+	r := csv.NewReader(strings.NewReader(string(data)))
+	rows, err := r.ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	row := rows[1]
+	row[slices.Index(rows[0], "Sign-in error code")] = "abc"
+	var b bytes.Buffer
+	b.WriteString(header + "\n")
+	w := csv.NewWriter(&b)
+	w.Write(row)
+	w.Flush()
+	_ = rest
+	return b.Bytes(), len(header) + 1
+}
