@@ -27,15 +27,26 @@
 //
 //   - JSON lines of Graph signIn objects;
 //   - Graph API response pages ({"@odata.context": ..., "value": [...]})
-//     as saved from GET /auditLogs/signIns, several in one file, and plain
-//     JSON arrays of signIn objects;
+//     as saved from GET /auditLogs/signIns, several in one file, plain
+//     JSON arrays of signIn objects, and single-entity responses;
+//   - objects pretty-printed (jq, a portal's JSON view, ConvertTo-Json) or
+//     concatenated, with or without commas between them;
 //   - Azure Monitor diagnostic exports: {"records": [...]} documents from
 //     Event Hub and JSON lines of records from storage (PT1H.json), in the
-//     four sign-in categories;
-//   - Log Analytics / Sentinel SigninLogs rows (PascalCase columns);
-//   - any of these gzip-compressed, recognised by the magic bytes.
+//     sign-in categories (ADFSSignInLogs among them); records of other
+//     categories are counted as other kinds ([OtherKindError]) and skipped;
+//   - Log Analytics / Sentinel SigninLogs rows (PascalCase columns), as
+//     JSON or as the portal's "Export to CSV";
+//   - the Microsoft Entra admin center's CSV download of sign-ins;
+//   - any of these gzip- or bzip2-compressed, and in UTF-8 or UTF-16
+//     (what Windows PowerShell 5.1 writes), recognised by their first
+//     bytes.
 //
-// Set [Reader.Format] to skip detecting the record format.
+// Archives and compressions it cannot read (zip, 7z, zstd, xz) are refused
+// with [ErrUnsupportedInput], naming what they are. Set [Reader.Format] to
+// skip detecting the record format; records of another format are then
+// refused with [ErrFormatMismatch]. JSON keys match exactly, at every
+// depth, as Splunk's JSON extraction does.
 //
 // # Event time
 //
@@ -43,7 +54,11 @@
 // in every format, so the same sign-in gives the same findings whatever the
 // export; the record's time (Azure Monitor time, Log Analytics
 // TimeGenerated) is kept in [Envelope] and used only when createdDateTime
-// is absent.
+// is absent. The event time must be RFC 3339 (lowercase t and z and leap
+// seconds accepted, offsets beyond ±23:59 refused) in the years 1970 to
+// 9999 ([ErrTimeRange]); no other time ever fails a record: record times
+// are also read in the US form Azure emits ("11/14/2025 1:48:53 AM",
+// UTC), zone-less nested times as UTC, and unreadable ones are left zero.
 //
 // # Null, missing and empty values
 //
@@ -73,7 +88,10 @@
 // # Bad input
 //
 // A record that cannot be decoded is reported as a *[DecodeError] with the
-// source, the 1-based line, the 0-based byte offset, the JSON path and
-// what was wrong; nothing is dropped silently, [Counts] add up, and records
-// over [Reader.MaxRecordSize] are refused rather than buffered.
+// source, the 1-based line, the 0-based byte offset (in the text after
+// decompression; for UTF-16, of its UTF-8 transcoding), the JSON path (or
+// CSV column) and what was wrong; an input that breaks off, such as a
+// truncated gzip, as an *[InputError] that says where. Nothing is dropped
+// silently, [Counts] add up, and records over [Reader.MaxRecordSize] are
+// refused rather than buffered.
 package event

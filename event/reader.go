@@ -54,11 +54,12 @@ type Counts struct {
 
 // Reader reads sign-in records from an export, whatever its layout: JSON
 // lines, a JSON array, Graph API response pages, Azure Monitor
-// {"records": [...]} documents, concatenated documents, any of them
-// gzip-compressed (recognised by its magic bytes). The record format
-// (Graph, Azure Monitor, Log Analytics) is detected from the first record
-// unless Format is set. Blank lines, CRLF line ends and a leading UTF-8
-// byte-order mark are accepted.
+// {"records": [...]} documents, pretty-printed or concatenated objects,
+// the CSV exports of Log Analytics and of the Entra admin center; gzip- or
+// bzip2-compressed, UTF-8 or UTF-16, all recognised by their first bytes.
+// The record format (Graph, Azure Monitor, Log Analytics) is detected
+// from the first record unless Format is set. Blank lines, CRLF line ends
+// and byte-order marks are accepted.
 //
 // A Reader follows the shape of encoding/csv: set the exported fields
 // before the first read, then call [Reader.Read] until [io.EOF], or range
@@ -66,8 +67,9 @@ type Counts struct {
 // may go on after it, at the next record, so a caller can skip bad records.
 // (When a JSON document's structure itself is broken, the error says the
 // rest of the input cannot be read, and the input ends there.) An error
-// that is not a *DecodeError (a failing io.Reader, corrupt gzip) ends the
-// input.
+// that is not a *DecodeError (an *InputError for a failing io.Reader or a
+// corrupt gzip, an unsupported input, a format mismatch) ends the input.
+// Records of another kind than sign-ins are counted and skipped.
 //
 // Invalid UTF-8 inside strings is replaced by U+FFFD, as encoding/json
 // does; a repeated key keeps its last value.
