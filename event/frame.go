@@ -123,8 +123,14 @@ func (r *Reader) startCSV() error {
 	case errors.Is(err, ErrUnsupportedCSV) && errors.As(err, &row):
 		return row.Err // "CSV with columns …: …", which names the input
 	case errors.As(err, &row):
-		return &DecodeError{Source: r.Name, Line: row.Line, Offset: row.Offset, Encoding: r.encoding,
-			Err: fmt.Errorf("%w: the header: %w; the rest of the input cannot be read", ErrCSV, row.Err)}
+		// The header starts where the reader stands; row.Line counts from
+		// it.
+		where := ""
+		if row.Column > 0 {
+			where = fmt.Sprintf(", at line %d, column %d", r.line+row.Line-1, row.Column)
+		}
+		return &DecodeError{Source: r.Name, Line: r.line, Offset: r.offset, Encoding: r.encoding,
+			Err: fmt.Errorf("%w: the header: %w%s; the rest of the input cannot be read", ErrCSV, row.Err, where)}
 	case err != nil:
 		return err
 	}

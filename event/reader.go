@@ -149,6 +149,14 @@ func (r *Reader) ReadRecord() (Record, error) {
 	}
 	if !r.started {
 		if err := r.start(); err != nil {
+			if isDecodeError(err) {
+				// A header that cannot be read: one bad record, and the
+				// end of the input.
+				r.counts.Records++
+				r.counts.Bad++
+				r.err = io.EOF
+				return Record{}, err
+			}
 			r.err = r.inputError(err)
 			return Record{}, r.err
 		}
