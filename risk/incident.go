@@ -165,7 +165,7 @@ func (s *ObjectState) Sources() []string {
 	if s.w == nil {
 		return nil
 	}
-	return keys(s.w.sources)
+	return s.w.vals.keys(sourceValue)
 }
 
 // Tactics returns the distinct MITRE ATT&CK tactic IDs, sorted.
@@ -173,7 +173,7 @@ func (s *ObjectState) Tactics() []string {
 	if s.w == nil {
 		return nil
 	}
-	return keys(s.w.tactics)
+	return s.w.vals.keys(tacticValue)
 }
 
 // Techniques returns the distinct MITRE ATT&CK technique IDs, sorted.
@@ -181,7 +181,7 @@ func (s *ObjectState) Techniques() []string {
 	if s.w == nil {
 		return nil
 	}
-	return keys(s.w.techniques)
+	return s.w.vals.keys(techniqueValue)
 }
 
 // Incident is one risk incident: a rule found that the risk on an object
@@ -348,7 +348,11 @@ func (e *PanicError) Error() string {
 // could still count them, that is for the longest window after the
 // watermark passes them, and forgets an object altogether once it has no
 // such events and no throttle is running for it. [IncidentEngine.Objects]
-// reports how many objects it holds.
+// reports how many objects it holds. An event costs the same however many
+// objects the engine holds, but for heap operations logarithmic in the
+// number of objects and of events awaiting evaluation. The memory of
+// forgotten objects is given back: the engine rebuilds its tables smaller
+// once they are mostly empty.
 //
 // An IncidentEngine is not safe for concurrent use.
 type IncidentEngine struct {
@@ -356,8 +360,17 @@ type IncidentEngine struct {
 	lateness  time.Duration
 	maxWindow time.Duration
 
-	objects  map[objectKey]*object
-	pending  pointHeap
+	objects map[objectKey]*object
+	// objectsPeak is the most objects held since objects was made. Go
+	// maps never shrink, so advance rebuilds objects once it holds a
+	// small fraction of that.
+	objectsPeak int
+	// pending holds a point for each event not yet evaluated, at its
+	// time.
+	pending pointHeap
+	// expiries holds exactly one point for each object, at or before its
+	// expiry: expiry only moves later, and a point popped before it is
+	// pushed again at it, so updating it pushes nothing.
 	expiries pointHeap
 
 	started bool
@@ -384,12 +397,14 @@ type objectKey struct {
 
 // contribution is what the engine keeps of one risk event.
 type contribution struct {
-	t          time.Time
-	source     string
-	message    string
-	score      int
-	tactics    []string
-	techniques []string
+	t       time.Time
+	source  string
+	message string
+	score   int
+	// ids holds copies of the event's MITRE ATT&CK tactic IDs, then its
+	// technique IDs, in one allocation; the first nTactics are tactics.
+	ids      []string
+	nTactics int
 }
 
 // object is one risk object's events, sorted by time and then message,
@@ -403,21 +418,20 @@ type object struct {
 	last      time.Time
 	seen      bool // last is set
 	wins      []window
-	expiry    time.Time
-	gone      bool // removed from the engine
+	// expiry is when the object stops mattering (see expire); it never
+	// moves earlier.
+	expiry time.Time
 }
 
 // window is one rule's running aggregate over events[start:evaluated] of
 // an object.
 type window struct {
-	start      int
-	score      int
-	count      int
-	sources    map[string]int
-	tactics    map[string]int
-	techniques map[string]int
-	fired      bool
-	lastFired  time.Time
+	start     int
+	score     int
+	count     int
+	vals      valueCounts
+	fired     bool
+	lastFired time.Time
 }
 
 // NewIncidentEngine validates opts and rules and returns an engine that
@@ -498,17 +512,21 @@ func (e *IncidentEngine) Add(ev Event) ([]Incident, error) {
 	}
 
 	o := e.objects[key]
-	if o == nil {
+	added := o == nil
+	if added {
 		o = &object{key: key, wins: make([]window, len(e.rules))}
 		e.objects[key] = o
+		e.objectsPeak = max(e.objectsPeak, len(e.objects))
 	}
 	c := contribution{
-		t:          t,
-		source:     ev.SearchName,
-		message:    ev.RiskMessage,
-		score:      ev.RiskScore,
-		tactics:    slices.Clone(ev.MITRETacticIDs),
-		techniques: slices.Clone(ev.MITRETechniqueIDs),
+		t:        t,
+		source:   ev.SearchName,
+		message:  ev.RiskMessage,
+		score:    ev.RiskScore,
+		nTactics: len(ev.MITRETacticIDs),
+	}
+	if n := len(ev.MITRETacticIDs) + len(ev.MITRETechniqueIDs); n > 0 {
+		c.ids = append(append(make([]string, 0, n), ev.MITRETacticIDs...), ev.MITRETechniqueIDs...)
 	}
 	// Every event before o.evaluated is at or before a final time, so
 	// earlier than t: the new event goes after them.
@@ -525,6 +543,9 @@ func (e *IncidentEngine) Add(ev Event) ([]Incident, error) {
 	o.events = slices.Insert(o.events, o.evaluated+i, c)
 	e.pending.push(point{t: t, o: o})
 	e.expire(o)
+	if added {
+		e.expiries.push(point{t: o.expiry, o: o})
+	}
 
 	if !e.started || t.After(e.latest) {
 		e.latest = t
@@ -569,11 +590,14 @@ func (e *IncidentEngine) advance(floor time.Time) ([]Incident, error) {
 	}
 	for e.expiries.Len() > 0 && !e.expiries[0].t.After(e.floor) {
 		p := e.expiries.pop()
-		if !p.o.gone && p.t.Equal(p.o.expiry) {
-			p.o.gone = true
-			delete(e.objects, p.o.key)
+		if p.o.expiry.After(p.t) {
+			// The expiry moved on since the point was pushed.
+			e.expiries.push(point{t: p.o.expiry, o: p.o})
+			continue
 		}
+		delete(e.objects, p.o.key)
 	}
+	e.compact()
 	SortIncidents(out)
 	err := errors.Join(e.errs...)
 	e.errs = e.errs[:0]
@@ -613,9 +637,9 @@ func (e *IncidentEngine) evaluate(o *object, t time.Time, out []Incident) []Inci
 			RiskObjectType: o.key.typ,
 			RiskScore:      w.score,
 			EventCount:     w.count,
-			SourceCount:    len(w.sources),
-			TacticCount:    len(w.tactics),
-			TechniqueCount: len(w.techniques),
+			SourceCount:    w.vals.distinct[sourceValue],
+			TacticCount:    w.vals.distinct[tacticValue],
+			TechniqueCount: w.vals.distinct[techniqueValue],
 			FirstTime:      o.events[w.start].t,
 			LastTime:       t,
 			w:              w,
@@ -637,7 +661,7 @@ func (e *IncidentEngine) evaluate(o *object, t time.Time, out []Incident) []Inci
 			RiskObjectType: o.key.typ,
 			RiskScore:      w.score,
 			EventCount:     w.count,
-			Sources:        keys(w.sources),
+			Sources:        w.vals.keys(sourceValue),
 			TacticCount:    st.TacticCount,
 			TechniqueCount: st.TechniqueCount,
 			FirstTime:      st.FirstTime,
@@ -680,7 +704,10 @@ func (r *incidentRule) call(st *ObjectState) (fire bool, sev string, perr *Panic
 // expire records when o stops mattering: once the watermark reaches the
 // latest of its last event time plus the longest window and each rule's
 // last incident plus its throttle, no future evaluation can count its
-// events or be throttled by it.
+// events or be throttled by it. That time never moves earlier: the last
+// event time only grows (the events left are never all dropped, as the
+// latest evaluated one is in every window), and so does each last
+// incident time.
 func (e *IncidentEngine) expire(o *object) {
 	at := o.events[len(o.events)-1].t.Add(e.maxWindow)
 	for i := range o.wins {
@@ -690,10 +717,29 @@ func (e *IncidentEngine) expire(o *object) {
 			}
 		}
 	}
-	if !at.Equal(o.expiry) {
-		o.expiry = at
-		e.expiries.push(point{t: at, o: o})
+	o.expiry = at
+}
+
+// compactFrom is the size below which the engine never rebuilds its
+// tables: small ones cost little to keep.
+const compactFrom = 256
+
+// compact gives back the memory of forgotten objects and of evaluated
+// events: it rebuilds the objects map once it holds less than a quarter
+// of the most it has held, and each heap once it fills less than a
+// quarter of its room. A rebuild copies fewer entries than were removed
+// since the table last grew or was rebuilt, so it adds a constant to the
+// cost of each removal.
+func (e *IncidentEngine) compact() {
+	if e.objectsPeak > compactFrom && len(e.objects) < e.objectsPeak/4 {
+		m := make(map[objectKey]*object, len(e.objects))
+		for k, o := range e.objects {
+			m[k] = o
+		}
+		e.objects, e.objectsPeak = m, len(m)
 	}
+	e.pending.compact()
+	e.expiries.compact()
 }
 
 // messages returns the distinct messages of events, in order.
@@ -712,48 +758,139 @@ func messages(events []contribution) []string {
 func (w *window) add(c *contribution) {
 	w.score += c.score
 	w.count++
-	if w.sources == nil {
-		w.sources = make(map[string]int)
-		w.tactics = make(map[string]int)
-		w.techniques = make(map[string]int)
-	}
-	w.sources[c.source]++
-	for _, id := range c.tactics {
-		w.tactics[id]++
-	}
-	for _, id := range c.techniques {
-		w.techniques[id]++
+	w.vals.add(valueKey{c.source, sourceValue})
+	for i, id := range c.ids {
+		w.vals.add(valueKey{id, c.kind(i)})
 	}
 }
 
 func (w *window) remove(c *contribution) {
 	w.score -= c.score
 	w.count--
-	decrement(w.sources, c.source)
-	for _, id := range c.tactics {
-		decrement(w.tactics, id)
-	}
-	for _, id := range c.techniques {
-		decrement(w.techniques, id)
+	w.vals.remove(valueKey{c.source, sourceValue})
+	for i, id := range c.ids {
+		w.vals.remove(valueKey{id, c.kind(i)})
 	}
 }
 
-func decrement(m map[string]int, k string) {
-	if m[k] <= 1 {
-		delete(m, k)
+// kind returns the kind of c.ids[i].
+func (c *contribution) kind(i int) valueKind {
+	if i < c.nTactics {
+		return tacticValue
+	}
+	return techniqueValue
+}
+
+// valueKind tells the values a window counts apart.
+type valueKind uint8
+
+const (
+	sourceValue    valueKind = iota // a search_name
+	tacticValue                     // a MITRE ATT&CK tactic ID
+	techniqueValue                  // a MITRE ATT&CK technique ID
+	valueKinds                      // the number of kinds
+)
+
+// valueKey is a value of some kind.
+type valueKey struct {
+	s    string
+	kind valueKind
+}
+
+// counted is a value and how often it occurs in a window.
+type counted struct {
+	valueKey
+	n int32 // occurrences; a window holds fewer than 2^31 events
+}
+
+// indexFrom is the number of distinct values from which valueCounts
+// indexes its slice with a map.
+const indexFrom = 32
+
+// valueCounts counts the occurrences of the distinct values of a window's
+// events. Windows typically hold a handful, so they sit in a slice,
+// unsorted, searched in order; one that grows past indexFrom values is
+// indexed with a map, which goes again when it shrinks to half that.
+// (Three maps per window would cost each object over 1.5 kB.)
+type valueCounts struct {
+	vals     []counted
+	index    map[valueKey]int32 // position in vals
+	distinct [valueKinds]int    // how many vals are of each kind
+}
+
+func (vc *valueCounts) find(k valueKey) int {
+	if vc.index != nil {
+		if i, ok := vc.index[k]; ok {
+			return int(i)
+		}
+		return -1
+	}
+	for i := range vc.vals {
+		if v := &vc.vals[i]; v.kind == k.kind && v.s == k.s {
+			return i
+		}
+	}
+	return -1
+}
+
+func (vc *valueCounts) add(k valueKey) {
+	if i := vc.find(k); i >= 0 {
+		vc.vals[i].n++
 		return
 	}
-	m[k]--
+	if vc.vals == nil {
+		vc.vals = make([]counted, 0, 4)
+	}
+	vc.vals = append(vc.vals, counted{k, 1})
+	vc.distinct[k.kind]++
+	switch {
+	case vc.index != nil:
+		vc.index[k] = int32(len(vc.vals) - 1)
+	case len(vc.vals) > indexFrom:
+		vc.index = make(map[valueKey]int32, 2*len(vc.vals))
+		for i, v := range vc.vals {
+			vc.index[v.valueKey] = int32(i)
+		}
+	}
 }
 
-// keys returns the keys of m, sorted, or nil when there are none.
-func keys(m map[string]int) []string {
-	if len(m) == 0 {
+// remove removes one occurrence of k, which must be counted.
+func (vc *valueCounts) remove(k valueKey) {
+	i := vc.find(k)
+	if vc.vals[i].n > 1 {
+		vc.vals[i].n--
+		return
+	}
+	vc.distinct[k.kind]--
+	last := len(vc.vals) - 1
+	if vc.index != nil {
+		delete(vc.index, k)
+		if i != last {
+			vc.index[vc.vals[last].valueKey] = int32(i)
+		}
+	}
+	vc.vals[i] = vc.vals[last]
+	vc.vals[last] = counted{}
+	vc.vals = vc.vals[:last]
+	if vc.index != nil && len(vc.vals) <= indexFrom/2 {
+		vc.index = nil
+	}
+	if cap(vc.vals) > 2*indexFrom && len(vc.vals) < cap(vc.vals)/4 {
+		vc.vals = append(make([]counted, 0, 2*len(vc.vals)), vc.vals...)
+	}
+}
+
+// keys returns the values of one kind, sorted, or nil when there are
+// none.
+func (vc *valueCounts) keys(kind valueKind) []string {
+	if vc.distinct[kind] == 0 {
 		return nil
 	}
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
+	out := make([]string, 0, vc.distinct[kind])
+	for _, v := range vc.vals {
+		if v.kind == kind {
+			out = append(out, v.s)
+		}
 	}
 	slices.Sort(out)
 	return out
@@ -823,4 +960,11 @@ func (h *pointHeap) pop() point {
 	}
 	*h = s
 	return top
+}
+
+// compact gives back most of the heap's room once it is mostly empty.
+func (h *pointHeap) compact() {
+	if cap(*h) > compactFrom && len(*h) < cap(*h)/4 {
+		*h = append(make(pointHeap, 0, 2*len(*h)), *h...)
+	}
 }

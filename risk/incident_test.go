@@ -1235,6 +1235,60 @@ func TestAgainstReference(t *testing.T) {
 	t.Logf("%d events out of order, %d incidents", reordered, incidents)
 }
 
+// TestAgainstReferenceManyValues compares the engine with the reference
+// on objects whose windows hold many distinct sources, tactics and
+// techniques, up to hundreds, so that the engine's counts of distinct
+// values grow large and shrink again as events leave the windows. A rule
+// that fires at every evaluation shows the counts at each.
+func TestAgainstReferenceManyValues(t *testing.T) {
+	always := risk.IncidentRule{Name: "Always", Window: 6 * h, Throttle: 1, Fires: func(*risk.ObjectState) bool { return true }}
+	rules := append(risk.DefaultIncidentRules(), always)
+	rng := rand.New(rand.NewPCG(3, 5))
+	for round := range 20 {
+		lateness := time.Duration(rng.IntN(3)) * h
+		var evs []risk.Event
+		for range 300 {
+			tactics := make([]string, rng.IntN(4))
+			for i := range tactics {
+				tactics[i] = fmt.Sprintf("TA%04d", rng.IntN(60))
+			}
+			techniques := make([]string, rng.IntN(6))
+			for i := range techniques {
+				techniques[i] = fmt.Sprintf("T%d", 1000+rng.IntN(400))
+			}
+			evs = append(evs, risk.Event{
+				Time: t0.Add(time.Duration(rng.IntN(10*24*6)) * 10 * time.Minute), SearchName: fmt.Sprintf("ESCU - Rule %d", rng.IntN(80)),
+				RiskObject: []string{"a", "b"}[rng.IntN(2)], RiskObjectType: risk.User, RiskScore: 1 + rng.IntN(20),
+				RiskMessage: fmt.Sprintf("m%d", rng.IntN(3)), MITRETacticIDs: tactics, MITRETechniqueIDs: techniques,
+			})
+		}
+		slices.SortStableFunc(evs, func(a, b risk.Event) int { return a.Time.Compare(b.Time) })
+		arrival := slices.Clone(evs)
+		// Swap neighbours less than the lateness apart.
+		for i := 1; i < len(arrival); i++ {
+			if arrival[i].Time.Sub(arrival[i-1].Time) <= lateness && rng.IntN(2) == 0 {
+				arrival[i], arrival[i-1] = arrival[i-1], arrival[i]
+			}
+		}
+		eng := newEngine(t, risk.IncidentOptions{Lateness: lateness}, rules...)
+		got, errs := feed(t, eng, arrival)
+		if len(errs) > 0 {
+			t.Fatalf("round %d: %v", round, errs)
+		}
+		want := reference(rules, evs)
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Fatalf("round %d (lateness %v): incidents (-reference +engine):\n%s", round, lateness, diff)
+		}
+		most := 0
+		for _, inc := range want {
+			most = max(most, inc.TechniqueCount)
+		}
+		if most < 100 {
+			t.Fatalf("round %d: weak test: at most %d distinct techniques in a window", round, most)
+		}
+	}
+}
+
 func BenchmarkIncidentEngine(b *testing.B) {
 	for _, objects := range []int{10, 1000} {
 		b.Run(fmt.Sprintf("objects=%d", objects), func(b *testing.B) {

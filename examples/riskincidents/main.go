@@ -21,11 +21,18 @@
 // incident per object per window.
 //
 // The program reads whole files, so by default it replays every risk
-// event in event-time order. With -stream it feeds the risk events of the
-// sign-ins first, in time order, then each -events file in its own line
-// order as it reads it, printing incidents (with -json) as soon as they
-// are final; an event more than -lateness (default 1h) behind the latest
-// one is dropped and reported on standard error.
+// event in event-time order, and no event is ever late. With -stream it
+// feeds the risk events of the sign-ins first, in time order, then each
+// -events file in its own line order as it reads it, printing incidents
+// (with -json) as soon as they are final. An event more than -lateness
+// (default 1h) behind the latest one so far is late: the incident engine
+// cannot count it any more, and drops it. The run does not stop there:
+// it reads all its input and prints (and, with -hec, sends) the incidents
+// of the events it kept; then it reports each late event on standard
+// error, as FILE:LINE: followed by the event's risk object, its _time and
+// the earliest time still accepted (up to ten of them, then a count), and
+// exits with status 1. With -lenient, dropping late events is accepted:
+// they are counted and listed on standard error and the status is 0.
 //
 // Incidents are printed as a table, or as JSON lines with -json. With
 // -hec URL the program also sends the risk events and the incidents to
@@ -33,9 +40,10 @@
 // escudo:risk_incident, in the index -hec-index or the token's default),
 // reading the token from the environment variable ESCUDO_HEC_TOKEN.
 //
-// Exit statuses: 0 on success, 1 for bad input (a bad sign-in record or
-// risk event line, unless -lenient) or a failed delivery, 2 for bad usage,
-// 130 when interrupted.
+// Exit statuses: 0 on success; 1 for bad input (a bad sign-in record or
+// risk event line, or a late risk event with -stream, unless -lenient), a
+// failed incident rule or a failed delivery; 2 for bad usage; 130 when
+// interrupted.
 package main
 
 import (

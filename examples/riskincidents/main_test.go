@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"flag"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -80,6 +81,9 @@ func TestMain_(t *testing.T) {
 	events := filepath.Join(testdata, "risk_events.jsonl")
 	bad := write("bad.jsonl", lines[0]+"{\"_time\":\"yesterday\"}\n"+lines[1])
 	blank := write("blank.jsonl", strings.Replace(lines[0], `"risk_object":"isabel.ruiz@example.com"`, `"risk_object":" "`, 1))
+	// Line 1 at 10:15, then twelve copies of the event at 09:30.
+	manyLate := write("many_late.jsonl", lines[1]+strings.Repeat(lines[2], 12))
+	lateErr := `: risk: add event for "isabel.ruiz@example.com": late risk event: _time 2025-04-01T09:30:00Z is before 2025-04-01T10:15:00Z, the earliest time the engine still accepts (latest _time 2025-04-01T10:15:00Z, lateness 0s)` + "\n"
 	fileIncidents, err := os.ReadFile(filepath.Join(testdata, "risk_events.incidents.golden.jsonl"))
 	if err != nil {
 		t.Fatal(err)
@@ -115,15 +119,44 @@ func TestMain_(t *testing.T) {
 			wantStdout: string(fileIncidents),
 		},
 		{
-			name:   "stream without lateness",
-			reason: "the sample's event 45 minutes out of order is dropped, counted and located on stderr",
-			args:   []string{"-json", "-stream", "-lateness", "0", "-events", events},
+			name:     "stream without lateness",
+			reason:   "the sample's event 45 minutes out of order is dropped: the incidents of the rest are printed, then the late event is an error at FILE:LINE, naming its time and object",
+			args:     []string{"-json", "-stream", "-lateness", "0", "-events", events},
+			wantCode: cli.ExitError,
 			stdoutHas: []string{
 				`"risk_score":135,"risk_event_count":3,"source_count":2,`, // the first incident comes later, without the late event
 				`"last_time":"2025-04-01T16:40:00Z"`,
 			},
+			wantStderr: events + ":3" + lateErr +
+				"riskincidents: 1 risk events dropped as later than the lateness allows; raise -lateness, or accept the loss with -lenient\n",
+		},
+		{
+			name:   "stream without lateness lenient",
+			reason: "-lenient accepts the loss: the late event is counted and located on stderr, and the run succeeds",
+			args:   []string{"-json", "-lenient", "-stream", "-lateness", "0", "-events", events},
+			stdoutHas: []string{
+				`"risk_score":135,"risk_event_count":3,"source_count":2,`,
+				`"last_time":"2025-04-01T16:40:00Z"`,
+			},
 			wantStderr: "riskincidents: 1 risk events dropped as later than the lateness allows\n" +
-				"  dropped " + events + `:3: risk: add event for "isabel.ruiz@example.com": late risk event: _time 2025-04-01T09:30:00Z is before 2025-04-01T10:15:00Z, the earliest time the engine still accepts (latest _time 2025-04-01T10:15:00Z, lateness 0s)` + "\n",
+				"  dropped " + events + ":3" + lateErr,
+		},
+		{
+			name:       "many late events",
+			reason:     "the table of what was kept is printed; the first ten late events are listed, and the count says how many there were",
+			args:       []string{"-stream", "-lateness", "0", "-events", manyLate},
+			wantCode:   cli.ExitError,
+			wantStdout: "Risk events: 13 (0 from sign-ins, 13 from risk event files)\nIncidents: 0\n",
+			wantStderr: lateLines("", manyLate, lateErr, 2, 11) +
+				"riskincidents: 12 risk events dropped as later than the lateness allows (the first 10 listed); raise -lateness, or accept the loss with -lenient\n",
+		},
+		{
+			name:       "many late events lenient",
+			reason:     "-lenient lists the first ten under the count",
+			args:       []string{"-lenient", "-stream", "-lateness", "0", "-events", manyLate},
+			wantStdout: "Risk events: 13 (0 from sign-ins, 13 from risk event files)\nIncidents: 0\n",
+			wantStderr: "riskincidents: 12 risk events dropped as later than the lateness allows\n" +
+				lateLines("  dropped ", manyLate, lateErr, 2, 11),
 		},
 		{
 			name:       "stdin and commas",
@@ -203,6 +236,39 @@ func TestMain_(t *testing.T) {
 				t.Errorf("stderr (-want +got):\n%s\nreason: %s", diff, tt.reason)
 			}
 		})
+	}
+}
+
+// lateLines returns the stderr lines of late events read from lines
+// first to last of file, all with the message err, each after prefix.
+func lateLines(prefix, file, err string, first, last int) string {
+	var b strings.Builder
+	for n := first; n <= last; n++ {
+		fmt.Fprintf(&b, "%s%s:%d%s", prefix, file, n, err)
+	}
+	return b.String()
+}
+
+// TestLateKeepsOutput checks that a late event makes no difference to what
+// is printed: strict and lenient runs print the same incidents, those of
+// the events kept, and differ only in their exit status and stderr.
+func TestLateKeepsOutput(t *testing.T) {
+	events := filepath.Join(testdata, "risk_events.jsonl")
+	for _, args := range [][]string{
+		{"-json", "-stream", "-lateness", "0", "-events", events},
+		{"-stream", "-lateness", "0", "-events", events},
+	} {
+		strictCode, strictOut, _ := run(t, program(), nil, "", args...)
+		lenientCode, lenientOut, _ := run(t, program(), nil, "", append([]string{"-lenient"}, args...)...)
+		if strictCode != cli.ExitError || lenientCode != cli.ExitOK {
+			t.Errorf("%v: exit %d strict, %d lenient; want %d and %d", args, strictCode, lenientCode, cli.ExitError, cli.ExitOK)
+		}
+		if strictOut == "" {
+			t.Errorf("%v: strict run printed nothing", args)
+		}
+		if diff := cmp.Diff(lenientOut, strictOut); diff != "" {
+			t.Errorf("%v: stdout (-lenient +strict):\n%s", args, diff)
+		}
 	}
 }
 
@@ -331,5 +397,28 @@ func TestHEC(t *testing.T) {
 				t.Errorf("only %d distinct events", len(seen))
 			}
 		})
+	}
+}
+
+// TestHECLate checks that a late event in strict mode keeps what was
+// computed: the events kept and their incidents are still delivered, the
+// late event is reported after them, and the exit status is 1.
+func TestHECLate(t *testing.T) {
+	const token = "7c1e0c55-9f61-4b4e-8a35-2d5f6a1b9e07"
+	srv := newFakeHEC(t, token)
+	events := filepath.Join(testdata, "risk_events.jsonl")
+	code, _, errs := run(t, program(), map[string]string{cli.HECTokenEnv: token}, "",
+		"-json", "-stream", "-lateness", "0", "-events", events, "-hec", srv.URL)
+	if code != cli.ExitError {
+		t.Errorf("exit %d, want %d", code, cli.ExitError)
+	}
+	want := events + `:3: risk: add event for "isabel.ruiz@example.com": late risk event: _time 2025-04-01T09:30:00Z is before 2025-04-01T10:15:00Z, the earliest time the engine still accepts (latest _time 2025-04-01T10:15:00Z, lateness 0s)` + "\n" +
+		"riskincidents: 1 risk events dropped as later than the lateness allows; raise -lateness, or accept the loss with -lenient\n" +
+		"riskincidents: sent 14 risk events and 2 incidents to HEC\n"
+	if diff := cmp.Diff(want, errs); diff != "" {
+		t.Errorf("stderr (-want +got):\n%s", diff)
+	}
+	if len(srv.events) != 14+2 {
+		t.Errorf("HEC got %d events, want 16", len(srv.events))
 	}
 }

@@ -28,7 +28,8 @@ import (
 // the shell history.
 const HECTokenEnv = "ESCUDO_HEC_TOKEN"
 
-// maxLateReports is how many dropped events are listed on stderr.
+// maxLateReports is how many dropped events, and how many skipped bad
+// ones, are listed on stderr.
 const maxLateReports = 10
 
 // IncidentProgram describes a program that turns sign-ins and risk events
@@ -71,14 +72,28 @@ type incidentRun struct {
 	keep     bool         // keep accepted events
 	fromSign int
 	fromFile int
-	late     []string // the first dropped events, located
+	late     []lateEvent // the first dropped events
 	invalid  int
 	failed   bool // a rule panicked
 }
 
+// lateEvent is a risk event the engine dropped as late, and where it was
+// read ("" for sign-ins).
+type lateEvent struct {
+	where string
+	err   error
+}
+
 // Main runs the program with the command-line arguments and returns its
-// exit status: ExitOK, ExitError for bad input, a failed rule or a failed
-// delivery, ExitUsage, or ExitInterrupted.
+// exit status: ExitOK, ExitError for bad input, a late risk event dropped
+// from a stream (unless -lenient), a failed rule or a failed delivery,
+// ExitUsage, or ExitInterrupted.
+//
+// A late risk event does not stop a run: the engine drops it and goes
+// on, and the program prints the incidents of the events it kept (and
+// sends them with -hec) before it reports each late event, in the
+// FILE:LINE: form of the other errors, and exits with ExitError. With
+// -lenient it lists them under a count and exits with ExitOK.
 func (p IncidentProgram) Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet(p.Name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -96,10 +111,10 @@ func (p IncidentProgram) Main(args []string, stdin io.Reader, stdout, stderr io.
 		return nil
 	})
 	stream := fs.Bool("stream", false, "feed each -events file in its own line order, as a stream, instead of in event-time order")
-	lateness := fs.Duration("lateness", time.Hour, "with -stream, how far out of order a risk event may arrive; later ones are dropped and reported")
+	lateness := fs.Duration("lateness", time.Hour, "with -stream, how far out of order a risk event may arrive; a later one is dropped, and is an error (exit status 1) unless -lenient")
 	hecURL := fs.String("hec", "", "send the risk events and incidents to Splunk's HTTP Event Collector at `URL`, with the token in $"+HECTokenEnv)
 	hecIndex := fs.String("hec-index", "", "the index of the events sent with -hec (default: the token's default index)")
-	lenient := fs.Bool("lenient", false, "skip bad records and bad risk event lines (counted, summary on stderr) instead of stopping at the first")
+	lenient := fs.Bool("lenient", false, "skip bad records and bad risk event lines instead of stopping at the first, and accept late risk events being dropped (counted, summary on stderr)")
 	formatName := fs.String("format", "auto", "sign-in record format: "+strings.Join(event.Formats(), ", "))
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "usage: %s %s\n", p.Name, p.Usage)
@@ -233,7 +248,7 @@ func (p IncidentProgram) Main(args []string, stdin io.Reader, stdout, stderr io.
 	r.report()
 
 	code := ExitOK
-	if r.failed {
+	if r.failed || (!r.lenient && eng.Dropped() > 0) {
 		code = ExitError
 	}
 	if sender != nil {
@@ -367,11 +382,7 @@ func (r *incidentRun) feed(events []located) int {
 		switch {
 		case errors.Is(err, risk.ErrLateEvent):
 			if len(r.late) < maxLateReports {
-				msg := err.Error()
-				if l.where != "" {
-					msg = l.where + ": " + msg
-				}
-				r.late = append(r.late, msg)
+				r.late = append(r.late, lateEvent{where: l.where, err: err})
 			}
 			continue
 		case errors.Is(err, risk.ErrInvalidEvent):
@@ -402,13 +413,34 @@ func (r *incidentRun) ruleFailed(err error) {
 	fmt.Fprintf(r.stderr, "%s: %v\n", r.p.Name, err)
 }
 
-// report tells stderr about dropped and skipped risk events.
+// report tells stderr about dropped and skipped risk events. A dropped
+// event is an error unless lenient: each is reported as FILE:LINE: error,
+// as a bad line is, and a count follows.
 func (r *incidentRun) report() {
-	if n := r.eng.Dropped(); n > 0 {
+	switch n := r.eng.Dropped(); {
+	case n == 0:
+	case r.lenient:
 		fmt.Fprintf(r.stderr, "%s: %d risk events dropped as later than the lateness allows\n", r.p.Name, n)
 		for _, l := range r.late {
-			fmt.Fprintf(r.stderr, "  dropped %s\n", l)
+			if l.where == "" {
+				fmt.Fprintf(r.stderr, "  dropped %v\n", l.err)
+			} else {
+				fmt.Fprintf(r.stderr, "  dropped %s: %v\n", l.where, l.err)
+			}
 		}
+	default:
+		for _, l := range r.late {
+			where := l.where
+			if where == "" {
+				where = r.p.Name
+			}
+			fmt.Fprintf(r.stderr, "%s: %v\n", where, l.err)
+		}
+		listed := ""
+		if n > len(r.late) {
+			listed = fmt.Sprintf(" (the first %d listed)", len(r.late))
+		}
+		fmt.Fprintf(r.stderr, "%s: %d risk events dropped as later than the lateness allows%s; raise -lateness, or accept the loss with -lenient\n", r.p.Name, n, listed)
 	}
 	if r.invalid > 0 {
 		fmt.Fprintf(r.stderr, "%s: %d bad risk events skipped\n", r.p.Name, r.invalid)
