@@ -5,7 +5,7 @@
 //
 // Usage:
 //
-//	go run ./examples/riskincidents [-json] [-events FILE,...] [-stream [-lateness D]] [-hec URL [-hec-index I]] [-lenient] [-format F] [FILE...]
+//	go run ./examples/riskincidents [-json] [-events FILE,...] [-stream [-lateness D]] [-hec URL [-hec-index I] [-hec-ack]] [-lenient] [-format F] [FILE...]
 //
 // FILE is a sign-in export, in any format examples/detect reads. -events
 // names files of risk events as JSON lines, in the form the -risk output
@@ -38,7 +38,10 @@
 // -hec URL the program also sends the risk events and the incidents to
 // Splunk's HTTP Event Collector (sourcetypes escudo:risk and
 // escudo:risk_incident, in the index -hec-index or the token's default),
-// reading the token from the environment variable ESCUDO_HEC_TOKEN.
+// reading the token from the environment variable ESCUDO_HEC_TOKEN. With
+// -hec-ack a batch counts as delivered only when HEC's indexer
+// acknowledgement confirms it (the token needs useACK); unconfirmed
+// batches are resent, so delivery is at least once.
 //
 // Exit statuses: 0 on success; 1 for bad input (a bad sign-in record or
 // risk event line, or a late risk event with -stream, unless -lenient), a
@@ -63,7 +66,7 @@ func program() cli.IncidentProgram {
 	}
 	return cli.IncidentProgram{
 		Name:         "riskincidents",
-		Usage:        "[-json] [-events FILE,...] [-stream [-lateness D]] [-hec URL [-hec-index I]] [-lenient] [-format F] [FILE...]",
+		Usage:        "[-json] [-events FILE,...] [-stream [-lateness D]] [-hec URL [-hec-index I] [-hec-ack]] [-lenient] [-format F] [FILE...]",
 		Detections:   all,
 		Rules:        risk.DefaultIncidentRules(),
 		Samples:      samples,

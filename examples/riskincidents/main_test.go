@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -281,6 +282,7 @@ type fakeHEC struct {
 	fail     []int // statuses of the first requests
 	requests int
 	events   []map[string]any
+	acked    int // ackIds confirmed, with indexer acknowledgement
 }
 
 func newFakeHEC(t *testing.T, token string, fail ...int) *fakeHEC {
@@ -302,6 +304,19 @@ func newFakeHEC(t *testing.T, token string, fail ...int) *fakeHEC {
 			io.WriteString(w, `{"text":"Server is busy","code":9}`)
 			return
 		}
+		channel := r.Header.Get("X-Splunk-Request-Channel")
+		if strings.HasSuffix(r.URL.Path, "/ack") {
+			// Indexer acknowledgement: every ackId handed out is indexed.
+			var q struct{ Acks []int }
+			json.Unmarshal(body, &q)
+			acks := map[string]bool{}
+			for _, id := range q.Acks {
+				acks[strconv.Itoa(id)] = true
+				f.acked++
+			}
+			json.NewEncoder(w).Encode(map[string]any{"acks": acks})
+			return
+		}
 		dec := json.NewDecoder(bytes.NewReader(body))
 		for dec.More() {
 			var ev map[string]any
@@ -311,6 +326,10 @@ func newFakeHEC(t *testing.T, token string, fail ...int) *fakeHEC {
 				return
 			}
 			f.events = append(f.events, ev)
+		}
+		if channel != "" {
+			fmt.Fprintf(w, `{"text":"Success","code":0,"ackId":%d}`, n)
+			return
 		}
 		io.WriteString(w, `{"text":"Success","code":0}`)
 	}))
@@ -326,6 +345,7 @@ func TestHEC(t *testing.T) {
 		reason     string
 		token      string
 		fail       []int
+		ack        bool
 		wantCode   int
 		wantStderr string
 		wantEvents int
@@ -346,6 +366,14 @@ func TestHEC(t *testing.T) {
 			wantEvents: 567 + 98,
 		},
 		{
+			name:       "acknowledged",
+			reason:     "with -hec-ack every batch is confirmed by the ack endpoint, and arrives once",
+			token:      token,
+			ack:        true,
+			wantStderr: "riskincidents: sent 567 risk events and 98 incidents to HEC\n",
+			wantEvents: 567 + 98,
+		},
+		{
 			name:       "forbidden",
 			reason:     "403 gives up at once with HEC's text; the incidents are still printed",
 			token:      "another-token",
@@ -357,8 +385,12 @@ func TestHEC(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			srv := newFakeHEC(t, tt.token, tt.fail...)
 			p := program()
-			p.HEC = func(c *hec.Config) { c.BaseDelay = time.Millisecond }
-			code, out, errs := run(t, p, env, "", "-json", "-hec", srv.URL, "-hec-index", "risk")
+			p.HEC = func(c *hec.Config) { c.BaseDelay, c.AckPollInterval = time.Millisecond, time.Millisecond }
+			args := []string{"-json", "-hec", srv.URL, "-hec-index", "risk"}
+			if tt.ack {
+				args = append(args, "-hec-ack")
+			}
+			code, out, errs := run(t, p, env, "", args...)
 			if code != tt.wantCode {
 				t.Errorf("exit %d, want %d; reason: %s", code, tt.wantCode, tt.reason)
 			}
@@ -370,6 +402,9 @@ func TestHEC(t *testing.T) {
 			}
 			if strings.Contains(errs, token) {
 				t.Error("the token shows on stderr")
+			}
+			if tt.ack && srv.acked == 0 {
+				t.Error("-hec-ack: no acknowledgement was asked for")
 			}
 			if len(srv.events) != tt.wantEvents {
 				t.Fatalf("HEC got %d events, want %d; reason: %s", len(srv.events), tt.wantEvents, tt.reason)

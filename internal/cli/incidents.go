@@ -114,6 +114,7 @@ func (p IncidentProgram) Main(args []string, stdin io.Reader, stdout, stderr io.
 	lateness := fs.Duration("lateness", time.Hour, "with -stream, how far out of order a risk event may arrive; a later one is dropped, and is an error (exit status 1) unless -lenient")
 	hecURL := fs.String("hec", "", "send the risk events and incidents to Splunk's HTTP Event Collector at `URL`, with the token in $"+HECTokenEnv)
 	hecIndex := fs.String("hec-index", "", "the index of the events sent with -hec (default: the token's default index)")
+	hecAck := fs.Bool("hec-ack", false, "with -hec, count a batch as delivered only when HEC's indexer acknowledgement confirms it (the token needs useACK)")
 	lenient := fs.Bool("lenient", false, "skip bad records and bad risk event lines instead of stopping at the first, and accept late risk events being dropped (counted, summary on stderr)")
 	formatName := fs.String("format", "auto", "sign-in record format: "+strings.Join(event.Formats(), ", "))
 	fs.Usage = func() {
@@ -143,7 +144,7 @@ func (p IncidentProgram) Main(args []string, stdin io.Reader, stdout, stderr io.
 		if getenv == nil {
 			getenv = os.Getenv
 		}
-		cfg := hec.Config{URL: *hecURL, Token: getenv(HECTokenEnv)}
+		cfg := hec.Config{URL: *hecURL, Token: getenv(HECTokenEnv), Ack: *hecAck}
 		if cfg.Token == "" {
 			return usage("-hec: set the HEC token in the environment variable %s", HECTokenEnv)
 		}
