@@ -1088,3 +1088,25 @@ func TestDecodeErrorUnwrap(t *testing.T) {
 		t.Errorf("errors.Is(%v): want ErrTooLong only", err)
 	}
 }
+
+// TestGraphEntity checks the two Graph responses that start with
+// "@odata.context": a single entity (GET /auditLogs/signIns/{id}), whose
+// context ends in "/$entity", is a record; a collection page is a wrapper
+// of records.
+func TestGraphEntity(t *testing.T) {
+	entity := "{\n  \"@odata.context\": \"https://graph.microsoft.com/v1.0/$metadata#auditLogs/signIns/$entity\",\n  \"id\": \"a\",\n  " + tsJSON + "\n}\n"
+	page := `{"@odata.context":"https://graph.microsoft.com/v1.0/$metadata#auditLogs/signIns","value":[` + recA + `,` + recB + `]}`
+	for _, tt := range []struct {
+		name, input string
+		want        []result
+	}{
+		{"entity", entity, []result{ok("a")}},
+		{"page", page, []result{ok("a"), ok("b")}},
+	} {
+		r := event.NewReader(strings.NewReader(tt.input))
+		r.Name = source
+		if diff := cmp.Diff(tt.want, readResults(t, r), equateErrors); diff != "" {
+			t.Errorf("%s (-want +got):\n%s", tt.name, diff)
+		}
+	}
+}

@@ -21,8 +21,8 @@ import (
 func TestConsentDeniedEveryFormat(t *testing.T) {
 	want := expectedGroups(t)
 	files, err := filepath.Glob(testdata("formats", "*.json*"))
-	if err != nil || len(files) != 21 {
-		t.Fatalf("want 21 JSON format files (7 formats, plain and gzip, and 7 other shapes), got %d: %v", len(files), err)
+	if err != nil || len(files) != 22 {
+		t.Fatalf("want 22 JSON format files (7 formats, plain and gzip, a bzip2 copy, and 7 other shapes), got %d: %v", len(files), err)
 	}
 	eng, err := detection.NewEngine(detection.Options{}, rules.O365UserConsentDenied())
 	if err != nil {

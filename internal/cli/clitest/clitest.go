@@ -38,6 +38,7 @@ type Shape struct {
 func Shapes() []Shape {
 	return []Shape{
 		{File: "graph-pretty.json", Twin: "graph.jsonl"},
+		{File: "graph.jsonl.bz2", Twin: "graph.jsonl"},
 		{File: "graph-powershell.json", Twin: "graph.jsonl"},
 		{File: "graph-quirks.jsonl", Twin: "graph.jsonl"},
 		{File: "azure-monitor-pretty.json", Twin: "azure-monitor-blob.jsonl"},
