@@ -59,19 +59,23 @@ func maskCaseVariants(data []byte, top, nested keySet) []byte {
 	depth := 0
 	var lower [maxKeyLen]byte
 	for i := 0; i < len(data); {
-		q := bytes.IndexByte(data[i:], '"')
-		if q < 0 {
-			break
+		// Between two strings stand only a few bytes of structure, read
+		// one by one; strings, most of a record, are jumped over.
+		switch data[i] {
+		case '{', '[':
+			depth++
+			i++
+			continue
+		case '}', ']':
+			depth--
+			i++
+			continue
+		case '"':
+		default:
+			i++
+			continue
 		}
-		for _, c := range data[i : i+q] { // the structure between two strings
-			switch c {
-			case '{', '[':
-				depth++
-			case '}', ']':
-				depth--
-			}
-		}
-		start := i + q + 1
+		start := i + 1
 		end := stringEnd(data, start)
 		if end < 0 {
 			break
