@@ -788,3 +788,30 @@ func FuzzCSVFrames(f *testing.F) {
 		}
 	})
 }
+
+// TestCSVColumnTable checks that every admin center column the mapping
+// names fills a target, so no mapped column is silently dropped.
+func TestCSVColumnTable(t *testing.T) {
+	targets := csvTargetTable()
+	for _, name := range []string{"entra-admin-center.csv", "entra-admin-center-serviceprincipal.csv"} {
+		f, err := os.Open(filepath.Join("..", "testdata", "formats", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		header, err := csv.NewReader(f).Read()
+		f.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, h := range header {
+			if path, ok := csvAdminColumn(strings.TrimSpace(h)); ok && csvTargetIndex(targets, path) < 0 {
+				t.Errorf("%s: column %q maps to %q, which is no target", name, h, path)
+			}
+		}
+	}
+	for _, path := range []string{"status.errorCode", ""} {
+		if csvTargetIndex(targets, path) < 0 {
+			t.Errorf("no target %q", path)
+		}
+	}
+}
