@@ -55,32 +55,39 @@ func (u *utf16Reader) Read(p []byte) (int, error) {
 	n := copy(p, u.pending)
 	u.pending = u.pending[n:]
 	for n < len(p) && u.err == nil {
-		// Peek at least two code units, so a surrogate pair is seen whole.
-		b, err := u.src.Peek(4)
-		if len(b) < 4 && err != nil {
-			if len(b) < 2 {
-				if len(b) == 1 { // an odd last byte
-					u.src.Discard(1)
-					n = u.emit(p, n, utf8.RuneError)
-					continue
+		b, err := u.src.Peek(max(4, u.src.Buffered()))
+		if len(b) < 2 {
+			if len(b) == 1 { // an odd last byte
+				u.src.Discard(1)
+				n = u.emit(p, n, utf8.RuneError)
+				continue
+			}
+			u.err = err
+			break
+		}
+		// Transcode what is buffered, a code unit (or a surrogate pair)
+		// at a time, while the output has room.
+		i := 0
+		for i+2 <= len(b) && n < len(p) {
+			r, size := rune(u.unit(b[i:])), 2
+			if utf16.IsSurrogate(r) {
+				if i+4 > len(b) && err == nil {
+					break // the pair's second half is not buffered yet
 				}
-				u.err = err
-				break
-			}
-		}
-		r, size := rune(u.unit(b)), 2
-		switch {
-		case utf16.IsSurrogate(r) && len(b) >= 4:
-			if pair := utf16.DecodeRune(r, rune(u.unit(b[2:]))); pair != utf8.RuneError {
-				r, size = pair, 4
-			} else {
 				r = utf8.RuneError
+				if i+4 <= len(b) {
+					if pair := utf16.DecodeRune(rune(u.unit(b[i:])), rune(u.unit(b[i+2:]))); pair != utf8.RuneError {
+						r, size = pair, 4
+					}
+				}
 			}
-		case utf16.IsSurrogate(r):
-			r = utf8.RuneError
+			i += size
+			n = u.emit(p, n, r)
 		}
-		u.src.Discard(size)
-		n = u.emit(p, n, r)
+		u.src.Discard(i)
+		if i == 0 && len(b) < 4 && err == nil {
+			continue // peek more
+		}
 	}
 	if n > 0 {
 		return n, nil
