@@ -27,13 +27,15 @@
 // Bad input never crashes a run: a bad record stops it with a located
 // *[event.DecodeError], or is skipped and counted in lenient mode. A
 // detection that panics is reported as a *[PanicError] and the others go
-// on. Cancelling the context stops a run promptly with [Result].Partial set.
+// on. Cancelling the context stops a run promptly with [Result].Partial
+// set, even while a read is blocked, with every record read counted.
 //
 // # Speed
 //
-// [Options].Workers decodes records on several goroutines, each keeping
-// partial groups that are merged at the end, so the findings do not depend
-// on the number of workers. [Options].Prefilter skips decoding the records
+// [Options].Workers decodes records on several goroutines; the records
+// still reach the detections in input order, on the calling goroutine, so
+// the findings, counts and errors (even of a run stopped at a bad record)
+// do not depend on the number of workers. [Options].Prefilter skips decoding the records
 // that hold none of the byte strings the detections declare through
 // [Literals]: a byte search instead of a JSON decode, which never changes
 // the findings but leaves the skipped records unvalidated.

@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"iter"
 	"runtime/debug"
 	"slices"
@@ -51,10 +50,12 @@ type Options struct {
 	// one among them is not reported; they are counted as Prefiltered.
 	// It takes effect only when every detection declares literals.
 	Prefilter bool
-	// Workers is the number of goroutines that decode records and run the
-	// detections; zero or one means the calling goroutine does it all.
-	// Each worker keeps partial groups, merged at the end, so the findings
-	// are the same for any number of workers.
+	// Workers is the number of goroutines that decode records; zero or
+	// one means the calling goroutine decodes them. Records are framed on
+	// a goroutine of their own and reach the detections on the calling
+	// goroutine in input order, so the findings, counts and errors are the
+	// same for any number of workers. It must not be negative. RunEvents,
+	// whose events are decoded already, does not use it.
 	Workers int
 	// Progress, if set, is called from the running goroutine every
 	// ProgressEvery records and once at the end of each input, so that a
@@ -135,6 +136,12 @@ func NewEngine(opts Options, detections ...Detection) (*Engine, error) {
 		e.maxErrors = DefaultMaxErrors
 	}
 	var errs []error
+	if opts.Workers < 0 {
+		errs = append(errs, fmt.Errorf("%w: Options.Workers is %d, must not be negative", ErrOptions, opts.Workers))
+	}
+	if opts.MaxErrors < 0 {
+		errs = append(errs, fmt.Errorf("%w: Options.MaxErrors is %d, must not be negative", ErrOptions, opts.MaxErrors))
+	}
 	seen := make(map[string]bool)
 	for i, d := range detections {
 		if d == nil {
@@ -168,6 +175,12 @@ func NewEngine(opts Options, detections ...Detection) (*Engine, error) {
 	}
 	return e, nil
 }
+
+// Prefiltering reports whether the engine passes over records without
+// decoding them: Options.Prefilter was set and every detection declares
+// literals (see [Literals]). A caller that asked for the prefilter can
+// tell from it that one of its detections turned it off.
+func (e *Engine) Prefiltering() bool { return e.literals != nil }
 
 // prefilterLiterals is the union of the detections' literals, or nil when
 // some detection declares none (then every record must be decoded).
@@ -378,66 +391,12 @@ func (r *Result) Risk() []risk.Event {
 	return out
 }
 
-// Run reads every record of the inputs, in order, decodes each once and
-// runs every detection on it, then returns the findings: one pass, with
-// groups spanning inputs. It stops early, with Result.Partial set, when ctx
-// is cancelled (returning ctx's error) or, unless the engine is lenient,
-// at the first bad record (returning its *event.DecodeError). A detection
-// that panics is reported as a *PanicError in the returned error,
-// alongside the other detections' complete findings.
-func (e *Engine) Run(ctx context.Context, inputs ...*event.Reader) (*Result, error) {
-	if e.workers > 1 {
-		return e.runParallel(ctx, inputs)
-	}
-	s := e.newRun()
-	var ev event.SignInEvent
-	done := ctx.Done()
-	var before int64 // bytes of the inputs already read
-	for _, r := range inputs {
-		for {
-			select {
-			case <-done:
-				return s.finish(true, ctx.Err())
-			default:
-			}
-			if e.progress != nil && s.counts.Records%ProgressEvery == 0 {
-				e.progress(Progress{Counts: s.counts, Bytes: before + r.Offset()})
-			}
-			rec, err := r.ReadRecord()
-			if err == io.EOF {
-				before += r.Offset()
-				if e.progress != nil {
-					e.progress(Progress{Counts: s.counts, Bytes: before})
-				}
-				break
-			}
-			if err == nil {
-				s.counts.Records++
-				if !e.mayMatch(rec.Data) {
-					s.counts.Prefiltered++
-					continue
-				}
-				err = r.Decode(rec, &ev)
-			} else if isDecodeError(err) {
-				s.counts.Records++ // a framing error (too long) is a record too
-			}
-			if err != nil {
-				if stop := s.bad(err); stop != nil {
-					return s.finish(true, stop)
-				}
-				continue
-			}
-			s.counts.Decoded++
-			s.observe(&ev)
-		}
-	}
-	return s.finish(false, nil)
-}
-
 // RunEvents is Run over events that are already decoded, such as those of
 // [event.Reader.All] or of a caller's own source. Each pair is one record:
 // an event, or a non-nil error (a *event.DecodeError counts as a bad
-// record; any other error stops the run).
+// record, an *event.OtherKindError as a record of another kind; any other
+// error stops the run). It runs on the calling goroutine: Options.Workers
+// and Options.Prefilter, which concern decoding, do not apply.
 func (e *Engine) RunEvents(ctx context.Context, events iter.Seq2[event.SignInEvent, error]) (*Result, error) {
 	s := e.newRun()
 	done := ctx.Done()
@@ -469,6 +428,7 @@ func isDecodeError(err error) bool {
 type run struct {
 	e      *Engine
 	rules  []ruleRun
+	ev     event.SignInEvent // the record being decoded, when the run decodes itself
 	counts event.Counts
 	kinds  map[string]int64 // records of other kinds, by kind
 	errs   []error
@@ -592,17 +552,24 @@ func (s *run) observe(ev *event.SignInEvent) {
 }
 
 // process offers ev to one detection: its Match, then its grouping (whose
-// Eval functions are the rule's code too). A panic in either becomes a
-// *PanicError.
-func (r *rule) process(rs *ruleRun, ev *event.SignInEvent) (perr *PanicError) {
+// Eval functions are the rule's code too).
+func (r *rule) process(rs *ruleRun, ev *event.SignInEvent) *PanicError {
+	return r.guard(StageMatch, func() {
+		if r.det.Match(ev) {
+			rs.add(r, ev)
+		}
+	})
+}
+
+// guard runs one of the rule's callbacks, turning a panic into the
+// *PanicError of that stage: the one recover of every rule callback.
+func (r *rule) guard(stage string, fn func()) (perr *PanicError) {
 	defer func() {
 		if v := recover(); v != nil {
-			perr = &PanicError{Detection: r.name, Value: v, Stack: debug.Stack()}
+			perr = &PanicError{Detection: r.name, Stage: stage, Value: v, Stack: debug.Stack()}
 		}
 	}()
-	if r.det.Match(ev) {
-		rs.add(r, ev)
-	}
+	fn()
 	return nil
 }
 
@@ -666,20 +633,15 @@ func (s *run) finish(partial bool, stop error) (*Result, error) {
 			}
 		}
 		kept, perr := r.thenStage(kept)
+		if perr == nil {
+			kept, perr = r.unsuppressed(kept)
+		}
 		if perr != nil {
+			// A detection that panics reports no findings at all.
 			s.panics = append(s.panics, perr)
 			continue
 		}
-		for _, f := range kept {
-			drop, perr := r.suppressed(f)
-			if perr != nil {
-				s.panics = append(s.panics, perr)
-				break
-			}
-			if !drop {
-				res.Findings = append(res.Findings, f)
-			}
-		}
+		res.Findings = append(res.Findings, kept...)
 	}
 	errs := append([]error{stop}, s.panics...)
 	return res, errors.Join(errs...)
@@ -768,31 +730,29 @@ func (r *rule) holds(f Finding) bool {
 	return true
 }
 
-// thenStage runs the rule's Then stage, turning a panic into an error.
+// thenStage runs the rule's Then stage.
 func (r *rule) thenStage(fs []Finding) (out []Finding, perr *PanicError) {
 	if r.then == nil {
 		return fs, nil
 	}
-	defer func() {
-		if v := recover(); v != nil {
-			perr = &PanicError{Detection: r.name, Value: fmt.Sprintf("then stage: %v", v), Stack: debug.Stack()}
-		}
-	}()
-	out = r.then(fs)
+	perr = r.guard(StageThen, func() { out = r.then(fs) })
 	for i := range out {
 		out[i].builder = r.builder
 	}
-	return out, nil
+	return out, perr
 }
 
-func (r *rule) suppressed(f Finding) (drop bool, perr *PanicError) {
+// unsuppressed returns the findings the suppression hook keeps.
+func (r *rule) unsuppressed(fs []Finding) (kept []Finding, perr *PanicError) {
 	if r.suppress == nil {
-		return false, nil
+		return fs, nil
 	}
-	defer func() {
-		if v := recover(); v != nil {
-			perr = &PanicError{Detection: r.name, Value: fmt.Sprintf("suppression hook: %v", v), Stack: debug.Stack()}
+	perr = r.guard(StageSuppress, func() {
+		for _, f := range fs {
+			if !r.suppress(f) {
+				kept = append(kept, f)
+			}
 		}
-	}()
-	return r.suppress(f), nil
+	})
+	return kept, perr
 }

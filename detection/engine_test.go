@@ -421,3 +421,131 @@ func TestEngineInputError(t *testing.T) {
 		t.Errorf("err = %v, partial = %v: an input failure must stop even a lenient run and mark it partial", err, res.Partial)
 	}
 }
+
+// TestEnginePanicStages checks the one panic path of every rule callback:
+// a panic in the Then stage or in the suppression hook, even after the
+// hook kept some findings, leaves that detection with no findings and a
+// *PanicError naming its stage; the other detections report in full.
+func TestEnginePanicStages(t *testing.T) {
+	var in strings.Builder
+	for i := range 9 {
+		in.WriteString(line("u"+itoa(i)+"@example.com", "192.0.2.1", "App", 65004, "2025-03-14T09:00:00Z"))
+	}
+	other := consentRule()
+	other.name = "other"
+	thenPanics := consentRule()
+	thenPanics.group.Then = func([]detection.Finding) []detection.Finding { panic("then boom") }
+	calls := 0
+	tests := []struct {
+		name      string
+		det       rule
+		opts      detection.Options
+		wantStage string
+		wantValue any
+	}{
+		{name: "then", det: thenPanics, wantStage: detection.StageThen, wantValue: "then boom"},
+		{name: "suppress", det: consentRule(), wantStage: detection.StageSuppress, wantValue: "hook boom",
+			opts: detection.Options{Suppress: map[string]func(detection.Finding) bool{"consent": func(detection.Finding) bool {
+				if calls++; calls == 6 {
+					panic("hook boom") // after five findings were kept
+				}
+				return false
+			}}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res, err := runOn(t, tt.opts, in.String(), tt.det, other)
+			var pe *detection.PanicError
+			if !errors.As(err, &pe) || pe.Detection != "consent" || pe.Stage != tt.wantStage || pe.Value != tt.wantValue {
+				t.Fatalf("err = %v, want a *PanicError of consent's %s", err, tt.wantStage)
+			}
+			for _, f := range res.Findings {
+				if f.Detection == "consent" {
+					t.Fatalf("consent panicked but reports findings: %v", jsonLines(res.Findings))
+				}
+			}
+			if len(res.Findings) != 9 {
+				t.Errorf("the other detection reports %d findings, want its 9", len(res.Findings))
+			}
+		})
+	}
+}
+
+// stallingReader hands out data, then calls stalled and blocks, as a
+// pipe whose writer has gone quiet does, until release is closed.
+type stallingReader struct {
+	data    []byte
+	stalled func()
+	release chan struct{}
+}
+
+func (s *stallingReader) Read(p []byte) (int, error) {
+	if len(s.data) > 0 {
+		n := copy(p, s.data)
+		s.data = s.data[n:]
+		return n, nil
+	}
+	s.stalled()
+	<-s.release
+	return 0, io.EOF
+}
+
+// TestEngineCancelBlockedRead cancels a run while its input is stalled in
+// a read: Run must return at once, with every record read before the
+// stall counted and applied, for any number of workers.
+func TestEngineCancelBlockedRead(t *testing.T) {
+	var in strings.Builder
+	for i := range 22 {
+		in.WriteString(line("u"+itoa(i)+"@example.com", "192.0.2.1", "App", 65004, "2025-03-14T09:00:00Z"))
+	}
+	for _, workers := range []int{1, 2, 4} {
+		eng, err := detection.NewEngine(detection.Options{Workers: workers}, consentRule())
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		src := &stallingReader{data: []byte(in.String()), stalled: cancel, release: make(chan struct{})}
+		res, err := eng.Run(ctx, event.NewReader(src))
+		close(src.release)
+		if !errors.Is(err, context.Canceled) || !res.Partial {
+			t.Fatalf("%d workers: err = %v, partial = %v; want context.Canceled and a partial result", workers, err, res.Partial)
+		}
+		if res.Counts != (event.Counts{Records: 22, Decoded: 22}) || len(res.Findings) != 22 {
+			t.Errorf("%d workers: counts %+v, %d findings; want the 22 records read before the stall", workers, res.Counts, len(res.Findings))
+		}
+	}
+}
+
+// TestEngineOptions checks the options NewEngine refuses, and that a
+// caller can tell when the prefilter it asked for is off.
+func TestEngineOptions(t *testing.T) {
+	for _, opts := range []detection.Options{{Workers: -1}, {MaxErrors: -2}} {
+		if _, err := detection.NewEngine(opts, consentRule()); !errors.Is(err, detection.ErrOptions) {
+			t.Errorf("NewEngine(%+v) = %v, want an error wrapping ErrOptions", opts, err)
+		}
+	}
+	for _, tt := range []struct {
+		name string
+		opts detection.Options
+		dets []detection.Detection
+		want bool
+	}{
+		{"asked, every rule has literals", detection.Options{Prefilter: true}, []detection.Detection{consentLiteralRule()}, true},
+		{"asked, one rule has none", detection.Options{Prefilter: true}, []detection.Detection{consentLiteralRule(), otherRule()}, false},
+		{"not asked", detection.Options{}, []detection.Detection{consentLiteralRule()}, false},
+	} {
+		eng, err := detection.NewEngine(tt.opts, tt.dets...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := eng.Prefiltering(); got != tt.want {
+			t.Errorf("%s: Prefiltering() = %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}
+
+func otherRule() rule {
+	r := consentRule()
+	r.name = "other"
+	return r
+}

@@ -3,6 +3,8 @@ package detection_test
 import (
 	"bytes"
 	"context"
+	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -89,21 +91,16 @@ func TestWorkersAndPrefilter(t *testing.T) {
 	for name, in := range inputs {
 		for _, lenient := range []bool{true, false} {
 			want, wantCounts := outcome(t, detection.Options{Lenient: lenient}, in, ds()...)
-			if !lenient {
-				// A stopped run's findings are partial: workers may have
-				// gone past the bad record. Only the error must agree.
-				want = stopLine(want)
-			}
 			for _, workers := range []int{1, 2, 3, 8} {
+				// Records reach the detections in input order, so even a
+				// run stopped at a bad record gives the same findings and
+				// counts for any number of workers.
 				got, counts := outcome(t, detection.Options{Lenient: lenient, Workers: workers}, in, ds()...)
-				if !lenient {
-					got = stopLine(got)
-				}
 				if diff := cmp.Diff(want, got); diff != "" {
 					t.Errorf("%s, lenient %v, %d workers: differs from one worker (-want +got):\n%s", name, lenient, workers, diff)
 				}
-				if lenient && counts != wantCounts {
-					t.Errorf("%s, %d workers: counts %+v, want %+v", name, workers, counts, wantCounts)
+				if counts != wantCounts {
+					t.Errorf("%s, lenient %v, %d workers: counts %+v, want %+v", name, lenient, workers, counts, wantCounts)
 				}
 			}
 		}
@@ -120,16 +117,6 @@ func TestWorkersAndPrefilter(t *testing.T) {
 			}
 		}
 	}
-}
-
-// stopLine keeps only the line saying why a run stopped.
-func stopLine(out string) string {
-	for _, l := range strings.Split(out, "\n") {
-		if strings.HasPrefix(l, "stopped: ") {
-			return l
-		}
-	}
-	return ""
 }
 
 // prefilterFindings is the findings only (errors aside, since records the
@@ -220,6 +207,31 @@ func TestPrefilterAcrossBufferBoundary(t *testing.T) {
 			if got := prefilterFindings(t, detection.Options{Lenient: true, Prefilter: true, Workers: workers}, input); got != want {
 				t.Errorf("split %d, %d workers: prefilter changed the findings:\n%s\nwant:\n%s", split, workers, got, want)
 			}
+		}
+	}
+}
+
+// TestStrictStopExact puts a bad record at position 256, the first record
+// of the second batch, after 255 records of distinct groups and before
+// many more: a strict run must stop there with the 255 findings before it,
+// whatever the number of workers.
+func TestStrictStopExact(t *testing.T) {
+	var b strings.Builder
+	for i := range 600 {
+		if i == 255 {
+			b.WriteString(`{"createdDateTime":"2025-03-14T09:00:00Z","status":{"errorCode":"abc"}}` + "\n")
+			continue
+		}
+		b.WriteString(line(fmt.Sprintf("u%03d@example.com", i), "192.0.2.1", "App", 65004, "2025-03-14T09:00:00Z"))
+	}
+	for _, workers := range []int{1, 2, 3, 8} {
+		res, err := runOn(t, detection.Options{Workers: workers}, b.String(), consentRule())
+		var de *event.DecodeError
+		if !errors.As(err, &de) || de.Line != 256 {
+			t.Fatalf("%d workers: err = %v, want the bad record at line 256", workers, err)
+		}
+		if len(res.Findings) != 255 || res.Counts != (event.Counts{Records: 256, Decoded: 255, Bad: 1}) || !res.Partial {
+			t.Errorf("%d workers: %d findings, counts %+v, partial %v; want 255 findings of the records before the bad one", workers, len(res.Findings), res.Counts, res.Partial)
 		}
 	}
 }

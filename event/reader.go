@@ -120,6 +120,17 @@ func (r *Reader) Counts() Counts { return r.counts }
 // Analytics table), in a map of the caller's own.
 func (r *Reader) OtherKinds() map[string]int64 { return maps.Clone(r.kinds) }
 
+// Buffered reports how many bytes of text the Reader holds that it has
+// not framed yet. When it is zero, the next ReadRecord reads from the
+// underlying io.Reader and may block (on a pipe or a socket); a caller
+// that batches records can hand over what it has first.
+func (r *Reader) Buffered() int {
+	if !r.started {
+		return 0
+	}
+	return r.br.Buffered()
+}
+
 // Offset returns the number of input bytes consumed so far (for gzip
 // input, decompressed bytes).
 func (r *Reader) Offset() int64 { return r.offset }

@@ -115,6 +115,9 @@ func (p Program) Main(args []string, stdin io.Reader, stdout, stderr io.Writer) 
 		fmt.Fprintf(stderr, "%s: %v\n", p.Name, err)
 		return ExitError
 	}
+	if *prefilter && !eng.Prefiltering() {
+		fmt.Fprintf(stderr, "%s: -prefilter is off: some detection declares no literals, so every record is decoded\n", p.Name)
+	}
 
 	files := fs.Args()
 	if len(files) == 0 {

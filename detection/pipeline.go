@@ -1,0 +1,321 @@
+package detection
+
+import (
+	"context"
+	"errors"
+	"io"
+	"sync"
+	"sync/atomic"
+
+	"github.com/escudo-dev/escudo/event"
+)
+
+// A run is a pipeline of three stages, each on its own goroutine(s):
+//
+//   - the producer frames the records of each input in order and applies
+//     the prefilter (both cheap byte scans), copying the records that need
+//     decoding into batches; it hands a batch over when it is full, at the
+//     end of an input, and before any read that may block (Reader.Buffered
+//     is zero), so no record waits behind a stalled pipe;
+//   - with Workers > 1, that many workers decode the batches' records;
+//   - the calling goroutine takes the batches in input order, decodes them
+//     itself when there are no workers, and applies every record to the
+//     detections in that order.
+//
+// So detections see records in input order whatever the number of
+// workers: a strict run stops at exactly the first bad record, and its
+// findings and counts are those of the records before it. Batches are
+// recycled, so steady state allocates nothing per batch, and records the
+// prefilter passes over are counted, never copied.
+
+const (
+	batchRecords = 256
+	batchBytes   = 512 << 10
+)
+
+// batch is a run of records of one input, in input order.
+type batch struct {
+	seq   int64 // position of the batch in the whole run
+	input int   // index of the input the records come from
+	data  []byte
+	recs  []batchRecord
+	tail  int64 // records the prefilter passed over after the last of recs
+	// end is set on the last batch of an input (io.EOF) or of the run (an
+	// input error, which stops it).
+	end   error
+	bytes int64 // input bytes read when the batch was handed over, over all inputs
+
+	// Filled by a decoding worker.
+	evs  []event.SignInEvent
+	errs []error
+}
+
+type batchRecord struct {
+	start, end int // within batch.data
+	line       int
+	offset     int64
+	format     event.Format
+	skipped    int64 // records the prefilter passed over just before this one
+	err        error // a framing error reported in place of the record
+}
+
+func (b *batch) record(i int) event.Record {
+	r := b.recs[i]
+	return event.Record{Data: b.data[r.start:r.end], Line: r.line, Offset: r.offset, Format: r.format}
+}
+
+func (b *batch) reset() {
+	b.data, b.recs, b.tail, b.end, b.errs = b.data[:0], b.recs[:0], 0, nil, b.errs[:0]
+}
+
+func (b *batch) full() bool { return len(b.recs) == batchRecords || len(b.data) >= batchBytes }
+
+// errStopped ends the last batch of a run stopped by cancellation.
+var errStopped = errors.New("stopped")
+
+// producer is the state the producer shares with the calling goroutine.
+type producer struct {
+	// stop asks the producer to hand over what it has framed and end.
+	stop chan struct{}
+	// idle holds the number of batches handed over while the producer is
+	// in a read that may block, with nothing framed and kept back; -1
+	// while it is not. wake is signalled when it is set.
+	idle atomic.Int64
+	wake chan struct{}
+}
+
+// produce frames the inputs into batches and hands them to todo in order,
+// until the inputs end, p.stop is closed (it hands over what it has, with
+// errStopped) or quit is closed.
+func (e *Engine) produce(inputs []*event.Reader, free <-chan *batch, todo chan<- *batch, p *producer, quit <-chan struct{}) {
+	defer close(todo)
+	var (
+		seq    int64
+		before int64 // bytes of the inputs already read
+		cur    *batch
+	)
+	take := func() bool {
+		select {
+		case cur = <-free:
+			return true
+		case <-quit:
+			return false
+		}
+	}
+	send := func(input int, r *event.Reader) bool {
+		cur.seq, cur.input, cur.bytes = seq, input, before+r.Offset()
+		seq++
+		select {
+		case todo <- cur:
+		case <-quit:
+			return false
+		}
+		return take()
+	}
+	if !take() {
+		return
+	}
+	for i, r := range inputs {
+		for {
+			select {
+			case <-p.stop:
+				cur.end = errStopped
+				send(i, r)
+				return
+			default:
+			}
+			if r.Buffered() == 0 {
+				// The next read may block: hand over what is framed
+				// first, and say that nothing is kept back.
+				if (len(cur.recs) > 0 || cur.tail > 0) && !send(i, r) {
+					return
+				}
+				p.idle.Store(seq)
+				select {
+				case p.wake <- struct{}{}:
+				default:
+				}
+			}
+			rec, err := r.ReadRecord()
+			p.idle.Store(-1)
+			switch {
+			case err == io.EOF:
+				cur.end = io.EOF
+				ok := send(i, r)
+				before += r.Offset()
+				if !ok {
+					return
+				}
+			case err != nil && !isDecodeError(err):
+				cur.end = err // the input failed: the run stops here
+				send(i, r)
+				return
+			case err != nil: // a framing error, such as a record too long
+				cur.recs = append(cur.recs, batchRecord{skipped: cur.tail, err: err})
+				cur.tail = 0
+			case !e.mayMatch(rec.Data):
+				cur.tail++
+			default:
+				start := len(cur.data)
+				cur.data = append(cur.data, rec.Data...)
+				cur.recs = append(cur.recs, batchRecord{start: start, end: len(cur.data), line: rec.Line, offset: rec.Offset, format: rec.Format, skipped: cur.tail})
+				cur.tail = 0
+			}
+			if err == io.EOF {
+				break
+			}
+			if cur.full() && !send(i, r) {
+				return
+			}
+		}
+	}
+}
+
+// decode is a worker: it decodes every record of the batches it takes.
+func (e *Engine) decode(inputs []*event.Reader, todo <-chan *batch, decoded chan<- *batch, quit <-chan struct{}) {
+	for b := range todo {
+		if cap(b.evs) < len(b.recs) {
+			b.evs = make([]event.SignInEvent, batchRecords)
+		}
+		b.evs = b.evs[:len(b.recs)]
+		for i := range b.recs {
+			err := b.recs[i].err
+			if err == nil {
+				err = inputs[b.input].Decode(b.record(i), &b.evs[i])
+			}
+			b.errs = append(b.errs, err)
+		}
+		select {
+		case decoded <- b:
+		case <-quit:
+			return
+		}
+	}
+}
+
+// Run reads every record of the inputs, in order, decodes each once and
+// runs every detection on it, then returns the findings: one pass, with
+// groups spanning inputs. Records reach the detections in input order
+// whatever Options.Workers is, so the results do not depend on it.
+//
+// It stops early, with Result.Partial set, when ctx is cancelled
+// (returning ctx's error), when an input fails (an *event.InputError), or,
+// unless the engine is lenient, at the first bad record (returning its
+// *event.DecodeError); the Result then holds the findings and counts of
+// every record up to that point. Cancellation returns at once, even when
+// a read is blocked (a stalled pipe): records are handed over before any
+// read that may block, so every record read is counted. A read left
+// blocked then ends with its input; until it does, do not use the Reader
+// (closing the input ends it).
+//
+// A detection that panics is reported as a *PanicError in the returned
+// error, alongside the other detections' complete findings.
+func (e *Engine) Run(ctx context.Context, inputs ...*event.Reader) (*Result, error) {
+	s := e.newRun()
+	n := max(e.workers, 1)
+	quit := make(chan struct{})
+	defer close(quit)
+	free := make(chan *batch, 2*n+2)
+	for range cap(free) {
+		free <- &batch{data: make([]byte, 0, batchBytes), recs: make([]batchRecord, 0, batchRecords)}
+	}
+	todo := make(chan *batch, n)
+	p := &producer{stop: make(chan struct{}), wake: make(chan struct{}, 1)}
+	p.idle.Store(-1)
+	go e.produce(inputs, free, todo, p, quit)
+	ready := todo // the batches in the order they come
+	if n > 1 {
+		decoded := make(chan *batch, n)
+		var wg sync.WaitGroup
+		for range n {
+			wg.Go(func() { e.decode(inputs, todo, decoded, quit) })
+		}
+		go func() { wg.Wait(); close(decoded) }()
+		ready = decoded
+	}
+
+	pending := make(map[int64]*batch) // decoded out of order, waiting for their turn
+	var next int64
+	nextProgress := int64(ProgressEvery)
+	done := ctx.Done()
+	cancelled := false
+	for {
+		// Once cancelled, the run ends when every batch handed over is
+		// applied and the producer keeps nothing back: it has ended, or
+		// it waits in a read that may never return.
+		if cancelled && p.idle.Load() == next {
+			return s.finish(true, ctx.Err())
+		}
+		var b *batch
+		select {
+		case <-done:
+			cancelled, done = true, nil
+			close(p.stop)
+			continue
+		case <-p.wake:
+			continue
+		case got, ok := <-ready:
+			if !ok {
+				// Every batch was taken: the producer ended without a
+				// last batch only when quit was closed, which ends Run
+				// before, so this is the end of the inputs.
+				return s.finish(cancelled, ctx.Err())
+			}
+			pending[got.seq] = got
+		}
+		for b = pending[next]; b != nil; b = pending[next] {
+			delete(pending, next)
+			next++
+			stop := s.apply(b, inputs[b.input], n > 1)
+			if e.progress != nil && (s.counts.Records >= nextProgress || b.end == io.EOF) {
+				e.progress(Progress{Counts: s.counts, Bytes: b.bytes})
+				for nextProgress <= s.counts.Records {
+					nextProgress += ProgressEvery
+				}
+			}
+			end := b.end
+			b.reset()
+			free <- b
+			if stop != nil {
+				return s.finish(true, stop)
+			}
+			switch {
+			case end == errStopped:
+				return s.finish(true, ctx.Err())
+			case end != nil && end != io.EOF:
+				return s.finish(true, end)
+			}
+		}
+	}
+}
+
+// apply offers a batch's records to the detections, in order, decoding
+// them unless a worker did. It returns the error that stops the run.
+func (s *run) apply(b *batch, r *event.Reader, decoded bool) error {
+	for i := range b.recs {
+		rec := &b.recs[i]
+		s.counts.Records += rec.skipped + 1
+		s.counts.Prefiltered += rec.skipped
+		var err error
+		ev := &s.ev
+		switch {
+		case rec.err != nil:
+			err = rec.err
+		case decoded:
+			err, ev = b.errs[i], &b.evs[i]
+		default:
+			err = r.Decode(b.record(i), ev)
+		}
+		if err != nil {
+			if stop := s.bad(err); stop != nil {
+				return stop
+			}
+			continue
+		}
+		s.counts.Decoded++
+		s.observe(ev)
+	}
+	s.counts.Records += b.tail
+	s.counts.Prefiltered += b.tail
+	return nil
+}
