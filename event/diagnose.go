@@ -440,7 +440,7 @@ func wantAt(path string) string {
 	case "":
 		return "an object"
 	}
-	for _, f := range fields() {
+	for _, f := range signInFields() {
 		if f.name == g || f.multi && strings.TrimSuffix(f.name, "{}") == g {
 			return f.kind.String()
 		}

@@ -69,7 +69,7 @@ func ExampleLookupField() {
 	}
 
 	// Look fields up once, when a rule is compiled; use them per event.
-	var fields []event.Field
+	var fields []event.Field[event.SignInEvent]
 	for _, name := range []string{"status.errorCode", "appliedConditionalAccessPolicies{}.result", "location.city", "userAgnet"} {
 		f, err := event.LookupField(name)
 		if err != nil {

@@ -356,7 +356,7 @@ func TestFieldFormats(t *testing.T) {
 }
 
 func TestZeroField(t *testing.T) {
-	var f event.Field
+	var f event.Field[event.SignInEvent]
 	full := fullEvent()
 	if got := f.Append([]string{"kept"}, &full); !slices.Equal(got, []string{"kept"}) {
 		t.Errorf("zero Field Append = %q, want dst unchanged", got)
