@@ -11,7 +11,7 @@
 //
 //	bytes ──event.Reader──▶ event.SignInEvent ──detection.Engine──▶ detection.Finding ──Finding.Risk──▶ risk.Event ──risk.IncidentEngine──▶ risk.Incident
 //
-//	eng, err := detection.NewEngine(detection.Options{}, rules.O365UserConsentDenied())
+//	eng, err := detection.NewEngine(detection.Options{}, detection.Of(rules.O365UserConsentDenied()))
 //	res, err := eng.Run(ctx, event.NewReader(f)) // one pass, every detection
 //	for _, f := range res.Findings {             // SPL result rows, sorted
 //		for _, ev := range f.Risk() { ... }      // Splunk risk events
@@ -26,8 +26,9 @@
 //     engine of `stats count min(_time) max(_time) values(X) dc(X) BY ...`,
 //     with deterministic rows and Merge of partial tables.
 //   - [github.com/escudo-dev/escudo/detection]: the [detection.Detection]
-//     interface, rule metadata, the single-pass [detection.Engine] and
-//     [detection.Finding].
+//     interface (generic over the event type; [detection.Of] makes a
+//     [detection.Rule] of it), rule metadata, the single-pass
+//     [detection.Engine] and [detection.Finding].
 //   - [github.com/escudo-dev/escudo/detection/rules]: the built-in ESCU
 //     catalogue, starting with "O365 User Consent Denied for OAuth
 //     Application".

@@ -4,46 +4,48 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/escudo-dev/escudo/event"
 	"github.com/escudo-dev/escudo/risk"
 )
 
-// Detection is one rule. It says what it is, which events match, and how
+// Detection is one rule over events of type E, such as
+// [event.SignInEvent]. It says what it is, which events match, and how
 // matches are grouped; the [Engine] owns the loop, the state and the
-// output, so a rule holds no per-run state.
+// output, so a rule holds no per-run state. [Of] makes it a [Rule] that
+// an Engine runs beside rules of other event types.
 //
 // Match must be safe for concurrent use, must not keep ev after it
 // returns, and must not modify it: the engine shares one decoded event
 // among all its detections and may call Match from several goroutines.
 // A Match that panics is reported as a *[PanicError]; it does not crash
 // the host.
-type Detection interface {
+type Detection[E any] interface {
 	// Meta describes the rule: its ESCU metadata and risk spec.
 	Meta() Meta
 	// Match reports whether ev is one the rule is looking for: the base
 	// search, before grouping.
-	Match(ev *event.SignInEvent) bool
+	Match(ev *E) bool
 	// Grouping says how matches are aggregated: Splunk's stats ... BY.
-	Grouping() Grouping
+	Grouping() Grouping[E]
 }
 
 // Grouping is a rule's `stats <Stats> BY <By>`. Field names are the
-// Splunk names of [event.LookupField]; the engine resolves them when it
-// is built and rejects unknown ones.
+// Splunk names of the event type's fields (for sign-ins, those of
+// [event.LookupField]); the engine resolves them when it is built and
+// rejects unknown ones.
 //
 // The stages run in SPL order: `bucket span=Span _time`, `fillnull`,
 // `stats Stats BY By`, `where Where`, then Then (eventstats, eval and
 // where over the whole result), then the site's suppression hook.
-type Grouping struct {
+type Grouping[E any] struct {
 	// By lists the BY fields, in order. A match whose BY field is missing,
 	// null or empty is dropped, as Splunk drops events with a null BY
 	// value, unless FillNull is set. A multivalue BY field puts the match
 	// in one group per value. TimeField groups by the event time, or by
 	// its bin when Span is set.
-	By []By
+	By []By[E]
 	// Stats lists the aggregates, in output order. The output columns of a
 	// finding are the By columns, then the Stats columns.
-	Stats []Stat
+	Stats []Stat[E]
 	// Span is `bucket span=Span _time`: event times are floored to bins of
 	// this length, aligned to the Unix epoch in UTC (as Splunk does for
 	// spans under a day). After binning, min(_time) and max(_time) give
@@ -68,7 +70,7 @@ type Grouping struct {
 }
 
 // By is one BY field, with its output name: `rename Field as As`.
-type By struct {
+type By[E any] struct {
 	// Field is the event field to group on, such as "userPrincipalName",
 	// or TimeField. With Eval set, it is only a name.
 	Field string
@@ -78,7 +80,7 @@ type By struct {
 	// eval before stats (mvappend, mvmap, concatenation). It appends the
 	// event's values to dst and returns it; several values fan out as a
 	// multivalue field does. It must be safe for concurrent use.
-	Eval func(dst []string, ev *event.SignInEvent) []string
+	Eval func(dst []string, ev *E) []string
 }
 
 // Op is a comparison operator of a Condition.
@@ -162,7 +164,7 @@ func (c Condition) String() string {
 }
 
 // Column returns the output column name of b.
-func (b By) Column() string {
+func (b By[E]) Column() string {
 	if b.As != "" {
 		return b.As
 	}
@@ -207,7 +209,7 @@ func (f Func) String() string {
 const TimeField = "_time"
 
 // Stat is one aggregate of a Grouping, such as `min(_time) as firstTime`.
-type Stat struct {
+type Stat[E any] struct {
 	// Func is the aggregate function.
 	Func Func
 	// Field is its argument: TimeField for Min and Max, an event field for
@@ -218,11 +220,11 @@ type Stat struct {
 	As string
 	// Eval, if set, computes the values of Values and DistinctCount
 	// instead of reading Field (see By.Eval).
-	Eval func(dst []string, ev *event.SignInEvent) []string
+	Eval func(dst []string, ev *E) []string
 }
 
 // Column returns the output column name of s.
-func (s Stat) Column() string {
+func (s Stat[E]) Column() string {
 	if s.As != "" {
 		return s.As
 	}

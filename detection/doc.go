@@ -1,12 +1,15 @@
-// Package detection runs detections over sign-ins, the way Splunk runs an
+// Package detection runs detections over Entra logs, the way Splunk runs an
 // ESCU search: a base search that picks events ([Detection.Match]), then
 // `stats ... BY` ([Grouping]), then the site's `_filter` macro
 // ([Options].Suppress).
 //
-// A [Detection] is small: its metadata ([Meta], every field of an ESCU
-// detection's YAML, including its RBA spec), a predicate over
-// [event.SignInEvent], and a Grouping that names BY fields (with renames)
-// and aggregates (count, min/max of _time, values, dc). The [Engine] owns
+// A [Detection] is small and typed by its event: its metadata ([Meta],
+// every field of an ESCU detection's YAML, including its RBA spec), a
+// predicate over its event type (such as [event.SignInEvent]), and a
+// Grouping that names BY fields (with renames) and aggregates (count,
+// min/max of _time, values, dc). [Of] makes it a [Rule]; the event type's
+// [event.Schema] tells the engine its fields, time and decoder, so a new
+// event type needs no engine code. The [Engine] owns
 // everything else: it compiles the detections once (resolving field names,
 // validating risk specs), reads the input in a single pass, decodes each
 // record once for all detections, keeps one grouping table per detection,

@@ -9,6 +9,7 @@ import (
 	"runtime/debug"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/escudo-dev/escudo/aggregate"
@@ -95,7 +96,8 @@ type Engine struct {
 	literals  [][]byte // the prefilter's literals; nil means decode everything
 	workers   int
 	progress  func(Progress)
-	rules     []*rule
+	rules     []*rule // every detection, in order
+	parts     []part  // the detections by event type
 	loc       *time.Location
 	lenient   bool
 	maxErrors int
@@ -103,16 +105,17 @@ type Engine struct {
 
 // rule is a detection compiled for the engine: names resolved, columns
 // known, risk spec validated.
+//
+// This is the part that does not depend on the event type; typed[E] adds
+// the Match and the field extractors.
 type rule struct {
+	index    int // in Engine.rules and run.rules
 	name     string
 	search   string
-	det      Detection
-	by       []extractor
 	byCols   []string
-	values   []extractor // distinct value sources of Values and DistinctCount
-	valNames []string    // their names, for the aggregate table
-	stats    []Stat
-	statArg  []int // for each stat: index into values, or -1
+	valNames []string // names of the distinct value sources of Values and DistinctCount
+	stats    []statSpec
+	statArg  []int // for each stat: index into the value sources, or -1
 	columns  []string
 	span     time.Duration
 	fillNull bool
@@ -123,11 +126,11 @@ type rule struct {
 	suppress func(Finding) bool
 }
 
-// NewEngine compiles the detections: it resolves every field name,
-// checks the output columns and validates each RBA spec against them.
-// It reports every problem at once, as errors joined with errors.Join,
-// each a *[RuleError].
-func NewEngine(opts Options, detections ...Detection) (*Engine, error) {
+// NewEngine compiles the rules (detections made Rules with [Of]): it
+// resolves every field name, checks the output columns and validates each
+// RBA spec against them. It reports every problem at once, as errors
+// joined with errors.Join, each a *[RuleError].
+func NewEngine(opts Options, rules ...Rule) (*Engine, error) {
 	e := &Engine{loc: opts.Location, lenient: opts.Lenient, maxErrors: opts.MaxErrors, progress: opts.Progress, workers: opts.Workers}
 	if e.loc == nil {
 		e.loc = time.UTC
@@ -143,12 +146,15 @@ func NewEngine(opts Options, detections ...Detection) (*Engine, error) {
 		errs = append(errs, fmt.Errorf("%w: Options.MaxErrors is %d, must not be negative", ErrOptions, opts.MaxErrors))
 	}
 	seen := make(map[string]bool)
-	for i, d := range detections {
-		if d == nil {
+	for i, d := range rules {
+		if d == nil || d.Detection() == nil {
 			errs = append(errs, &RuleError{Detection: "#" + strconv.Itoa(i), Err: errors.New("nil detection")})
 			continue
 		}
-		r, rerrs := compile(d, e.loc)
+		var r *rule
+		var rerrs []error
+		e.parts, r, rerrs = d.addTo(e.parts, e.loc)
+		r.index = len(e.rules)
 		if r.name == "" {
 			r.name = "#" + strconv.Itoa(i)
 		}
@@ -170,8 +176,22 @@ func NewEngine(opts Options, detections ...Detection) (*Engine, error) {
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
+	if len(e.parts) > 1 {
+		// Records are not yet routed by their kind: one event type per
+		// engine until they are.
+		var types []string
+		for _, p := range e.parts {
+			types = append(types, p.name())
+		}
+		errs = append(errs, fmt.Errorf("%w: detections of several event types (%s) in one engine are not supported yet", ErrOptions, strings.Join(types, ", ")))
+		return nil, errors.Join(errs...)
+	}
+	if len(e.parts) == 0 {
+		// No detections: records are still read and checked, as sign-ins.
+		e.parts = []part{&partOf[event.SignInEvent]{schema: (*event.SignInEvent)(nil).Schema()}}
+	}
 	if opts.Prefilter {
-		e.literals = prefilterLiterals(detections)
+		e.literals = prefilterLiterals(rules)
 	}
 	return e, nil
 }
@@ -184,11 +204,11 @@ func (e *Engine) Prefiltering() bool { return e.literals != nil }
 
 // prefilterLiterals is the union of the detections' literals, or nil when
 // some detection declares none (then every record must be decoded).
-func prefilterLiterals(ds []Detection) [][]byte {
+func prefilterLiterals(rules []Rule) [][]byte {
 	var lits [][]byte
 	seen := make(map[string]bool)
-	for _, d := range ds {
-		l, ok := d.(Literals)
+	for _, d := range rules {
+		l, ok := d.Detection().(Literals)
 		if !ok {
 			return nil
 		}
@@ -224,121 +244,6 @@ func (e *Engine) mayMatch(data []byte) bool {
 		}
 	}
 	return bytes.Contains(data, escape)
-}
-
-// extractor appends an event's values for one BY or stats field.
-type extractor func(dst []string, ev *event.SignInEvent) []string
-
-func compile(d Detection, loc *time.Location) (*rule, []error) {
-	m := d.Meta()
-	g := d.Grouping()
-	r := &rule{name: m.Name, search: m.SearchName(), det: d, stats: append([]Stat(nil), g.Stats...),
-		span: g.Span, fillNull: g.FillNull, where: append([]Condition(nil), g.Where...), then: g.Then,
-		thenCols: append([]string(nil), g.ThenColumns...)}
-	var errs []error
-	if m.Name == "" {
-		errs = append(errs, errors.New("meta: empty name"))
-	}
-	if g.Span < 0 {
-		errs = append(errs, fmt.Errorf("grouping: negative span %v", g.Span))
-	}
-	cols := make(map[string]bool)
-	addColumn := func(c string) {
-		if cols[c] {
-			errs = append(errs, fmt.Errorf("grouping: duplicate output column %q", c))
-		}
-		cols[c] = true
-		r.columns = append(r.columns, c)
-	}
-	for i, b := range g.By {
-		var x extractor
-		switch {
-		case b.Eval != nil:
-			x = b.Eval
-		case b.Field == TimeField:
-			x = timeExtractor(g.Span, loc)
-		default:
-			f, err := event.LookupField(b.Field)
-			if err != nil {
-				errs = append(errs, fmt.Errorf("grouping: by[%d]: %w", i, err))
-			}
-			x = f.Append
-		}
-		r.by = append(r.by, x)
-		r.byCols = append(r.byCols, b.Column())
-		addColumn(b.Column())
-	}
-	valueIndex := make(map[string]int)
-	for i, s := range r.stats {
-		arg := -1
-		switch s.Func {
-		case Count:
-			if s.Field != "" {
-				errs = append(errs, fmt.Errorf("grouping: stats[%d]: count takes no field, got %q", i, s.Field))
-			}
-		case Min, Max:
-			if s.Field != TimeField {
-				errs = append(errs, fmt.Errorf("grouping: stats[%d]: %v supports only %s, got %q", i, s.Func, TimeField, s.Field))
-			}
-		case Values, DistinctCount:
-			key := s.Field
-			if s.Eval != nil {
-				key = "eval " + s.Column() // an Eval is its own source
-			}
-			j, ok := valueIndex[key]
-			if !ok {
-				var x extractor = s.Eval
-				if x == nil {
-					f, err := event.LookupField(s.Field)
-					if err != nil {
-						errs = append(errs, fmt.Errorf("grouping: stats[%d]: %w", i, err))
-					}
-					x = f.Append
-				}
-				j = len(r.values)
-				valueIndex[key] = j
-				r.values = append(r.values, x)
-				r.valNames = append(r.valNames, key)
-			}
-			arg = j
-		default:
-			errs = append(errs, fmt.Errorf("grouping: stats[%d]: unknown function %v", i, s.Func))
-		}
-		r.statArg = append(r.statArg, arg)
-		addColumn(s.Column())
-	}
-	for i, c := range r.where {
-		switch {
-		case !cols[c.Column]:
-			errs = append(errs, fmt.Errorf("grouping: where[%d]: %q is not an output column", i, c.Column))
-		case c.Op < Greater || c.Op > NotEqual:
-			errs = append(errs, fmt.Errorf("grouping: where[%d]: unknown operator %v", i, c.Op))
-		}
-	}
-	if len(g.ThenColumns) > 0 && g.Then == nil {
-		errs = append(errs, errors.New("grouping: ThenColumns without Then"))
-	}
-	fields := append([]string(nil), r.columns...)
-	for _, c := range g.ThenColumns {
-		if cols[c] {
-			errs = append(errs, fmt.Errorf("grouping: Then column %q is already an output column", c))
-		}
-		fields = append(fields, c)
-	}
-	spec := m.RBA
-	if len(spec.RiskObjects) > 0 || len(spec.ThreatObjects) > 0 || spec.Message != "" {
-		b, err := risk.NewBuilder(spec, fields, risk.Annotations{
-			SearchName:        m.SearchName(),
-			MITRETechniqueIDs: m.Tags.MITREAttackID,
-			MITRETacticIDs:    m.Tags.MITRETacticID,
-			AnalyticStories:   m.Tags.AnalyticStory,
-		})
-		if err != nil {
-			errs = append(errs, fmt.Errorf("rba: %w", err))
-		}
-		r.builder = b
-	}
-	return r, errs
 }
 
 // Detections returns the names of the engine's detections, in order.
@@ -398,7 +303,19 @@ func (r *Result) Risk() []risk.Event {
 // error stops the run). It runs on the calling goroutine: Options.Workers
 // and Options.Prefilter, which concern decoding, do not apply.
 func (e *Engine) RunEvents(ctx context.Context, events iter.Seq2[event.SignInEvent, error]) (*Result, error) {
+	return runEvents(ctx, e, events)
+}
+
+// runEvents is RunEvents for events of any type the engine has
+// detections of; events of another type are counted, and run by none.
+func runEvents[E any](ctx context.Context, e *Engine, events iter.Seq2[E, error]) (*Result, error) {
 	s := e.newRun()
+	var p *partOf[E]
+	for _, q := range e.parts {
+		if q, ok := q.(*partOf[E]); ok {
+			p = q
+		}
+	}
 	done := ctx.Done()
 	for ev, err := range events {
 		select {
@@ -414,7 +331,9 @@ func (e *Engine) RunEvents(ctx context.Context, events iter.Seq2[event.SignInEve
 			continue
 		}
 		s.counts.Decoded++
-		s.observe(&ev)
+		if p != nil {
+			observe(s, p, &ev)
+		}
 	}
 	return s.finish(false, nil)
 }
@@ -428,7 +347,7 @@ func isDecodeError(err error) bool {
 type run struct {
 	e      *Engine
 	rules  []ruleRun
-	ev     event.SignInEvent // the record being decoded, when the run decodes itself
+	parts  []partRun // per event type: its detections' events
 	counts event.Counts
 	kinds  map[string]int64 // records of other kinds, by kind
 	errs   []error
@@ -458,11 +377,15 @@ func (e *Engine) newRun() *run {
 		}
 		s.rules[i] = ruleRun{
 			table:   t,
-			keyVals: make([][]string, len(r.by)),
-			key:     make([]string, len(r.by)),
-			idx:     make([]int, len(r.by)),
-			vals:    make([][]string, len(r.values)),
+			keyVals: make([][]string, len(r.byCols)),
+			key:     make([]string, len(r.byCols)),
+			idx:     make([]int, len(r.byCols)),
+			vals:    make([][]string, len(r.valNames)),
 		}
+	}
+	s.parts = make([]partRun, len(e.parts))
+	for i, p := range e.parts {
+		s.parts[i] = p.newRun(s)
 	}
 	return s
 }
@@ -472,9 +395,9 @@ const fillValue = "0"
 
 // timeExtractor gives the event time, floored to its bin, as the _time
 // BY value: ctime text, which sorts in time order.
-func timeExtractor(span time.Duration, loc *time.Location) extractor {
-	return func(dst []string, ev *event.SignInEvent) []string {
-		return append(dst, bin(ev.Time(), span).In(loc).Format(CtimeLayout))
+func timeExtractor[E any](span time.Duration, loc *time.Location, timeOf func(*E) time.Time) extractor[E] {
+	return func(dst []string, ev *E) []string {
+		return append(dst, bin(timeOf(ev), span).In(loc).Format(CtimeLayout))
 	}
 }
 
@@ -537,30 +460,6 @@ func (s *run) bad(err error) error {
 	return nil
 }
 
-// observe offers one event to every live detection.
-func (s *run) observe(ev *event.SignInEvent) {
-	for i, r := range s.e.rules {
-		rs := &s.rules[i]
-		if rs.dead {
-			continue
-		}
-		if perr := r.process(rs, ev); perr != nil {
-			rs.dead = true
-			s.panics = append(s.panics, perr)
-		}
-	}
-}
-
-// process offers ev to one detection: its Match, then its grouping (whose
-// Eval functions are the rule's code too).
-func (r *rule) process(rs *ruleRun, ev *event.SignInEvent) *PanicError {
-	return r.guard(StageMatch, func() {
-		if r.det.Match(ev) {
-			rs.add(r, ev)
-		}
-	})
-}
-
 // guard runs one of the rule's callbacks, turning a panic into the
 // *PanicError of that stage: the one recover of every rule callback.
 func (r *rule) guard(stage string, fn func()) (perr *PanicError) {
@@ -571,48 +470,6 @@ func (r *rule) guard(stage string, fn func()) (perr *PanicError) {
 	}()
 	fn()
 	return nil
-}
-
-// add puts a match into its group, or groups when a BY field is
-// multivalue, and drops it when a BY field has no value.
-func (rs *ruleRun) add(r *rule, ev *event.SignInEvent) {
-	for j, x := range r.by {
-		rs.keyVals[j] = x(rs.keyVals[j][:0], ev)
-		if len(rs.keyVals[j]) == 0 {
-			if !r.fillNull {
-				return // a null BY value: Splunk drops the event
-			}
-			rs.keyVals[j] = append(rs.keyVals[j], fillValue)
-		}
-		rs.key[j] = rs.keyVals[j][0]
-		rs.idx[j] = 0
-	}
-	for j, x := range r.values {
-		rs.vals[j] = x(rs.vals[j][:0], ev)
-		if len(rs.vals[j]) == 0 && r.fillNull {
-			rs.vals[j] = append(rs.vals[j], fillValue)
-		}
-	}
-	at := bin(ev.Time(), r.span)
-	for {
-		// The key and vals lengths match the table's columns by
-		// construction, so Add cannot fail here.
-		_ = rs.table.Add(rs.key, at, rs.vals)
-		// Advance the odometer over multivalue BY fields.
-		j := len(r.by) - 1
-		for ; j >= 0; j-- {
-			rs.idx[j]++
-			if rs.idx[j] < len(rs.keyVals[j]) {
-				rs.key[j] = rs.keyVals[j][rs.idx[j]]
-				break
-			}
-			rs.idx[j] = 0
-			rs.key[j] = rs.keyVals[j][0]
-		}
-		if j < 0 {
-			return
-		}
-	}
 }
 
 // finish turns the tables into findings.

@@ -25,15 +25,15 @@ var _ = flag.Bool("update", false, "rewrite golden files (none in this package)"
 type rule struct {
 	name  string
 	match func(*event.SignInEvent) bool
-	group detection.Grouping
+	group detection.Grouping[event.SignInEvent]
 	rba   risk.Spec
 }
 
 func (r rule) Meta() detection.Meta {
 	return detection.Meta{Name: r.name, RBA: r.rba, Tags: detection.Tags{MITREAttackID: []string{"T1528"}, AnalyticStory: []string{"Test Story"}}}
 }
-func (r rule) Match(ev *event.SignInEvent) bool { return r.match(ev) }
-func (r rule) Grouping() detection.Grouping     { return r.group }
+func (r rule) Match(ev *event.SignInEvent) bool                { return r.match(ev) }
+func (r rule) Grouping() detection.Grouping[event.SignInEvent] { return r.group }
 func code(c int32) func(*event.SignInEvent) bool {
 	return func(ev *event.SignInEvent) bool { return ev.Status.ErrorCode != nil && *ev.Status.ErrorCode == c }
 }
@@ -42,9 +42,9 @@ func consentRule() rule {
 	return rule{
 		name:  "consent",
 		match: code(65004),
-		group: detection.Grouping{
-			By: []detection.By{{Field: "userPrincipalName", As: "user"}, {Field: "ipAddress", As: "src_ip"}},
-			Stats: []detection.Stat{
+		group: detection.Grouping[event.SignInEvent]{
+			By: []detection.By[event.SignInEvent]{{Field: "userPrincipalName", As: "user"}, {Field: "ipAddress", As: "src_ip"}},
+			Stats: []detection.Stat[event.SignInEvent]{
 				{Func: detection.Count},
 				{Func: detection.Min, Field: "_time", As: "firstTime"},
 				{Func: detection.Max, Field: "_time", As: "lastTime"},
@@ -87,9 +87,9 @@ func itoa(n int) string {
 	return s
 }
 
-func runOn(t *testing.T, opts detection.Options, input string, ds ...detection.Detection) (*detection.Result, error) {
+func runOn(t *testing.T, opts detection.Options, input string, ds ...detection.Detection[event.SignInEvent]) (*detection.Result, error) {
 	t.Helper()
-	eng, err := detection.NewEngine(opts, ds...)
+	eng, err := detection.NewEngine(opts, of(ds...)...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -188,7 +188,7 @@ func TestEngineMultivalueBy(t *testing.T) {
 	r := rule{
 		name:  "by policy result",
 		match: func(*event.SignInEvent) bool { return true },
-		group: detection.Grouping{By: []detection.By{{Field: "appliedConditionalAccessPolicies{}.result", As: "result"}}, Stats: []detection.Stat{{Func: detection.Count}}},
+		group: detection.Grouping[event.SignInEvent]{By: []detection.By[event.SignInEvent]{{Field: "appliedConditionalAccessPolicies{}.result", As: "result"}}, Stats: []detection.Stat[event.SignInEvent]{{Func: detection.Count}}},
 	}
 	in := `{"createdDateTime":"2025-03-14T09:00:00Z","appliedConditionalAccessPolicies":[{"result":"success"},{"result":"notApplied"}]}` + "\n" +
 		`{"createdDateTime":"2025-03-14T09:00:00Z","appliedConditionalAccessPolicies":[{"result":"success"}]}` + "\n" +
@@ -218,9 +218,9 @@ func TestNewEngineErrors(t *testing.T) {
 	bad := rule{
 		name:  "bad",
 		match: code(1),
-		group: detection.Grouping{
-			By: []detection.By{{Field: "nope"}, {Field: "ipAddress", As: "x"}},
-			Stats: []detection.Stat{
+		group: detection.Grouping[event.SignInEvent]{
+			By: []detection.By[event.SignInEvent]{{Field: "nope"}, {Field: "ipAddress", As: "x"}},
+			Stats: []detection.Stat[event.SignInEvent]{
 				{Func: detection.Min, Field: "createdDateTime"},
 				{Func: detection.Values, Field: "alsoNope", As: "x"},
 				{Func: detection.Func(99)},
@@ -228,7 +228,7 @@ func TestNewEngineErrors(t *testing.T) {
 		},
 		rba: risk.Spec{Message: "User $user$", RiskObjects: []risk.RiskObject{{Field: "user", Type: risk.User, Score: 500}}},
 	}
-	_, err := detection.NewEngine(detection.Options{Suppress: map[string]func(detection.Finding) bool{"typo": nil}}, bad, consentRule(), consentRule(), nil)
+	_, err := detection.NewEngine(detection.Options{Suppress: map[string]func(detection.Finding) bool{"typo": nil}}, of(bad, consentRule(), consentRule(), nil)...)
 	if err == nil {
 		t.Fatal("NewEngine accepted broken detections")
 	}
@@ -272,7 +272,7 @@ func TestEngineSuppress(t *testing.T) {
 }
 
 func TestEnginePanic(t *testing.T) {
-	boom := rule{name: "boom", match: func(ev *event.SignInEvent) bool { return *ev.IsInteractive }, group: detection.Grouping{Stats: []detection.Stat{{Func: detection.Count}}}}
+	boom := rule{name: "boom", match: func(ev *event.SignInEvent) bool { return *ev.IsInteractive }, group: detection.Grouping[event.SignInEvent]{Stats: []detection.Stat[event.SignInEvent]{{Func: detection.Count}}}}
 	in := line("a@example.com", "192.0.2.1", "App", 65004, "2025-03-14T09:00:00Z")
 	res, err := runOn(t, detection.Options{}, in, boom, consentRule())
 	var pe *detection.PanicError
@@ -312,7 +312,7 @@ func TestEngineBadInput(t *testing.T) {
 }
 
 func TestEngineCancel(t *testing.T) {
-	eng, err := detection.NewEngine(detection.Options{}, consentRule())
+	eng, err := detection.NewEngine(detection.Options{}, of(consentRule())...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -342,7 +342,7 @@ func TestEngineCancel(t *testing.T) {
 }
 
 func TestEngineInputs(t *testing.T) {
-	eng, err := detection.NewEngine(detection.Options{}, consentRule())
+	eng, err := detection.NewEngine(detection.Options{}, of(consentRule())...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -360,7 +360,7 @@ func TestEngineInputs(t *testing.T) {
 
 func TestRunEventsMatchesRun(t *testing.T) {
 	in := line("a@example.com", "192.0.2.1", "App", 65004, "2025-03-14T09:00:00Z") + line("b@example.com", "192.0.2.2", "App", 65004, "2025-03-14T09:00:00Z")
-	eng, err := detection.NewEngine(detection.Options{}, consentRule())
+	eng, err := detection.NewEngine(detection.Options{}, of(consentRule())...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -412,7 +412,7 @@ func (f failingReader) Read(p []byte) (int, error) {
 }
 
 func TestEngineInputError(t *testing.T) {
-	eng, err := detection.NewEngine(detection.Options{Lenient: true}, consentRule())
+	eng, err := detection.NewEngine(detection.Options{Lenient: true}, of(consentRule())...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -499,7 +499,7 @@ func TestEngineCancelBlockedRead(t *testing.T) {
 		in.WriteString(line("u"+itoa(i)+"@example.com", "192.0.2.1", "App", 65004, "2025-03-14T09:00:00Z"))
 	}
 	for _, workers := range []int{1, 2, 4} {
-		eng, err := detection.NewEngine(detection.Options{Workers: workers}, consentRule())
+		eng, err := detection.NewEngine(detection.Options{Workers: workers}, of(consentRule())...)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -520,21 +520,21 @@ func TestEngineCancelBlockedRead(t *testing.T) {
 // caller can tell when the prefilter it asked for is off.
 func TestEngineOptions(t *testing.T) {
 	for _, opts := range []detection.Options{{Workers: -1}, {MaxErrors: -2}} {
-		if _, err := detection.NewEngine(opts, consentRule()); !errors.Is(err, detection.ErrOptions) {
+		if _, err := detection.NewEngine(opts, of(consentRule())...); !errors.Is(err, detection.ErrOptions) {
 			t.Errorf("NewEngine(%+v) = %v, want an error wrapping ErrOptions", opts, err)
 		}
 	}
 	for _, tt := range []struct {
 		name string
 		opts detection.Options
-		dets []detection.Detection
+		dets []detection.Detection[event.SignInEvent]
 		want bool
 	}{
-		{"asked, every rule has literals", detection.Options{Prefilter: true}, []detection.Detection{consentLiteralRule()}, true},
-		{"asked, one rule has none", detection.Options{Prefilter: true}, []detection.Detection{consentLiteralRule(), otherRule()}, false},
-		{"not asked", detection.Options{}, []detection.Detection{consentLiteralRule()}, false},
+		{"asked, every rule has literals", detection.Options{Prefilter: true}, []detection.Detection[event.SignInEvent]{consentLiteralRule()}, true},
+		{"asked, one rule has none", detection.Options{Prefilter: true}, []detection.Detection[event.SignInEvent]{consentLiteralRule(), otherRule()}, false},
+		{"not asked", detection.Options{}, []detection.Detection[event.SignInEvent]{consentLiteralRule()}, false},
 	} {
-		eng, err := detection.NewEngine(tt.opts, tt.dets...)
+		eng, err := detection.NewEngine(tt.opts, of(tt.dets...)...)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -548,4 +548,15 @@ func otherRule() rule {
 	r := consentRule()
 	r.name = "other"
 	return r
+}
+
+// of makes Rules of sign-in detections; a nil detection stays nil.
+func of(ds ...detection.Detection[event.SignInEvent]) []detection.Rule {
+	out := make([]detection.Rule, len(ds))
+	for i, d := range ds {
+		if d != nil {
+			out[i] = detection.Of(d)
+		}
+	}
+	return out
 }

@@ -29,10 +29,10 @@ func (failedMFA) Match(ev *event.SignInEvent) bool {
 	return ev.Status.ErrorCode != nil && *ev.Status.ErrorCode == 500121
 }
 
-func (failedMFA) Grouping() detection.Grouping {
-	return detection.Grouping{
-		By: []detection.By{{Field: "userPrincipalName", As: "user"}},
-		Stats: []detection.Stat{
+func (failedMFA) Grouping() detection.Grouping[event.SignInEvent] {
+	return detection.Grouping[event.SignInEvent]{
+		By: []detection.By[event.SignInEvent]{{Field: "userPrincipalName", As: "user"}},
+		Stats: []detection.Stat[event.SignInEvent]{
 			{Func: detection.Count},
 			{Func: detection.Values, Field: "ipAddress", As: "src"},
 			{Func: detection.Min, Field: detection.TimeField, As: "firstTime"},
@@ -45,7 +45,7 @@ func Example() {
 {"createdDateTime":"2025-03-14T09:20:00Z","userPrincipalName":"megan.bowen@example.com","ipAddress":"2001:db8::7","status":{"errorCode":500121}}
 {"createdDateTime":"2025-03-14T09:22:00Z","userPrincipalName":"megan.bowen@example.com","ipAddress":"203.0.113.24","status":{"errorCode":0}}
 `
-	eng, err := detection.NewEngine(detection.Options{}, failedMFA{})
+	eng, err := detection.NewEngine(detection.Options{}, detection.Of[event.SignInEvent](failedMFA{}))
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -78,7 +78,7 @@ func ExampleOptions_suppress() {
 			return user == "breakglass@example.com"
 		},
 	}}
-	eng, err := detection.NewEngine(opts, failedMFA{})
+	eng, err := detection.NewEngine(opts, detection.Of[event.SignInEvent](failedMFA{}))
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -97,7 +97,7 @@ func ExampleEngine_Run_badInput() {
 	input := `{"createdDateTime":"2025-03-14T09:21:07Z","status":{"errorCode":500121}}
 {"createdDateTime":"2025-03-14T09:21:08Z","status":{"errorCode":"500121"}}
 `
-	eng, _ := detection.NewEngine(detection.Options{}, failedMFA{})
+	eng, _ := detection.NewEngine(detection.Options{}, detection.Of[event.SignInEvent](failedMFA{}))
 	r := event.NewReader(strings.NewReader(input))
 	r.Name = "signins.jsonl"
 	res, err := eng.Run(context.Background(), r)

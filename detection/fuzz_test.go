@@ -15,15 +15,15 @@ import (
 // fuzzRules are detections of different shapes: a selective rule with
 // renames, one with values and dc over every event, and one grouping by
 // a multivalue field.
-func fuzzRules() []detection.Detection {
-	return []detection.Detection{
+func fuzzRules() []detection.Detection[event.SignInEvent] {
+	return []detection.Detection[event.SignInEvent]{
 		consentRule(),
 		rule{
 			name:  "all by app",
 			match: func(*event.SignInEvent) bool { return true },
-			group: detection.Grouping{
-				By: []detection.By{{Field: "appDisplayName"}},
-				Stats: []detection.Stat{
+			group: detection.Grouping[event.SignInEvent]{
+				By: []detection.By[event.SignInEvent]{{Field: "appDisplayName"}},
+				Stats: []detection.Stat[event.SignInEvent]{
 					{Func: detection.Count},
 					{Func: detection.DistinctCount, Field: "userPrincipalName", As: "users"},
 					{Func: detection.Values, Field: "status.errorCode", As: "codes"},
@@ -35,17 +35,17 @@ func fuzzRules() []detection.Detection {
 		rule{
 			name:  "policy results",
 			match: func(ev *event.SignInEvent) bool { return ev.IsInteractive != nil && *ev.IsInteractive },
-			group: detection.Grouping{
-				By:    []detection.By{{Field: "appliedConditionalAccessPolicies{}.result", As: "result"}, {Field: "userPrincipalName", As: "user"}},
-				Stats: []detection.Stat{{Func: detection.Count}, {Func: detection.Min, Field: "_time", As: "firstTime"}},
+			group: detection.Grouping[event.SignInEvent]{
+				By:    []detection.By[event.SignInEvent]{{Field: "appliedConditionalAccessPolicies{}.result", As: "result"}, {Field: "userPrincipalName", As: "user"}},
+				Stats: []detection.Stat[event.SignInEvent]{{Func: detection.Count}, {Func: detection.Min, Field: "_time", As: "firstTime"}},
 			},
 		},
 	}
 }
 
-func findingsOf(t *testing.T, input []byte, ds ...detection.Detection) (string, event.Counts) {
+func findingsOf(t *testing.T, input []byte, ds ...detection.Detection[event.SignInEvent]) (string, event.Counts) {
 	t.Helper()
-	eng, err := detection.NewEngine(detection.Options{Lenient: true}, ds...)
+	eng, err := detection.NewEngine(detection.Options{Lenient: true}, of(ds...)...)
 	if err != nil {
 		t.Fatal(err)
 	}

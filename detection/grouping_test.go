@@ -33,17 +33,17 @@ func TestGroupingStages(t *testing.T) {
 	tests := []struct {
 		name   string
 		reason string
-		group  detection.Grouping
+		group  detection.Grouping[event.SignInEvent]
 		input  string
 		want   []string
 	}{
 		{
 			name:   "bins straddled",
 			reason: "09:09:59 and 09:10:00 fall in different 10-minute bins; min/max(_time) give bin starts",
-			group: detection.Grouping{
+			group: detection.Grouping[event.SignInEvent]{
 				Span:  10 * time.Minute,
-				By:    []detection.By{{Field: "user"}, {Field: detection.TimeField}},
-				Stats: []detection.Stat{{Func: detection.Count}, {Func: detection.Min, Field: "_time", As: "firstTime"}, {Func: detection.Max, Field: "_time", As: "lastTime"}},
+				By:    []detection.By[event.SignInEvent]{{Field: "user"}, {Field: detection.TimeField}},
+				Stats: []detection.Stat[event.SignInEvent]{{Func: detection.Count}, {Func: detection.Min, Field: "_time", As: "firstTime"}, {Func: detection.Max, Field: "_time", As: "lastTime"}},
 			},
 			input: am("2025-03-14T09:09:59Z", "a@example.com", "192.0.2.1", "App", 50126) +
 				am("2025-03-14T09:10:00Z", "a@example.com", "192.0.2.1", "App", 50126) +
@@ -56,10 +56,10 @@ func TestGroupingStages(t *testing.T) {
 		{
 			name:   "bin without BY",
 			reason: "binning without _time in BY still makes min/max give bin starts, as in Splunk",
-			group: detection.Grouping{
+			group: detection.Grouping[event.SignInEvent]{
 				Span:  5 * time.Minute,
-				By:    []detection.By{{Field: "user"}},
-				Stats: []detection.Stat{{Func: detection.Count}, {Func: detection.Min, Field: "_time", As: "firstTime"}, {Func: detection.Max, Field: "_time", As: "lastTime"}},
+				By:    []detection.By[event.SignInEvent]{{Field: "user"}},
+				Stats: []detection.Stat[event.SignInEvent]{{Func: detection.Count}, {Func: detection.Min, Field: "_time", As: "firstTime"}, {Func: detection.Max, Field: "_time", As: "lastTime"}},
 			},
 			input: am("2025-03-14T09:04:59Z", "a@example.com", "192.0.2.1", "App", 50126) +
 				am("2025-03-14T09:07:30Z", "a@example.com", "192.0.2.1", "App", 50126),
@@ -68,9 +68,9 @@ func TestGroupingStages(t *testing.T) {
 		{
 			name:   "threshold boundary",
 			reason: "where count > 2: a group of exactly 2 is dropped, 3 is kept",
-			group: detection.Grouping{
-				By:    []detection.By{{Field: "user"}},
-				Stats: []detection.Stat{{Func: detection.Count}},
+			group: detection.Grouping[event.SignInEvent]{
+				By:    []detection.By[event.SignInEvent]{{Field: "user"}},
+				Stats: []detection.Stat[event.SignInEvent]{{Func: detection.Count}},
 				Where: []detection.Condition{{Column: "count", Op: detection.Greater, Value: 2}},
 			},
 			input: strings.Repeat(am("2025-03-14T09:00:00Z", "at@example.com", "192.0.2.1", "App", 50126), 2) +
@@ -80,9 +80,9 @@ func TestGroupingStages(t *testing.T) {
 		{
 			name:   "dc and values with where on dc",
 			reason: "where unique_ips > 1 keeps a user seen from two addresses; values are sorted",
-			group: detection.Grouping{
-				By:    []detection.By{{Field: "user"}},
-				Stats: []detection.Stat{{Func: detection.DistinctCount, Field: "src", As: "unique_ips"}, {Func: detection.Values, Field: "src", As: "src"}},
+			group: detection.Grouping[event.SignInEvent]{
+				By:    []detection.By[event.SignInEvent]{{Field: "user"}},
+				Stats: []detection.Stat[event.SignInEvent]{{Func: detection.DistinctCount, Field: "src", As: "unique_ips"}, {Func: detection.Values, Field: "src", As: "src"}},
 				Where: []detection.Condition{{Column: "unique_ips", Op: detection.Greater, Value: 1}},
 			},
 			input: am("2025-03-14T09:00:00Z", "a@example.com", "198.51.100.7", "App", 50126) +
@@ -94,10 +94,10 @@ func TestGroupingStages(t *testing.T) {
 		{
 			name:   "fillnull",
 			reason: "with fillnull a missing BY or values field is \"0\" and the event is kept",
-			group: detection.Grouping{
+			group: detection.Grouping[event.SignInEvent]{
 				FillNull: true,
-				By:       []detection.By{{Field: "user"}, {Field: "appDisplayName"}},
-				Stats:    []detection.Stat{{Func: detection.Count}, {Func: detection.Values, Field: "user_agent", As: "user_agent"}},
+				By:       []detection.By[event.SignInEvent]{{Field: "user"}, {Field: "appDisplayName"}},
+				Stats:    []detection.Stat[event.SignInEvent]{{Func: detection.Count}, {Func: detection.Values, Field: "user_agent", As: "user_agent"}},
 			},
 			input: am("2025-03-14T09:00:00Z", "a@example.com", "192.0.2.1", "", 50126),
 			want:  []string{`{"user":"a@example.com","appDisplayName":"0","count":1,"user_agent":["0"]}`},
@@ -105,11 +105,11 @@ func TestGroupingStages(t *testing.T) {
 		{
 			name:   "eval fan-out",
 			reason: "an Eval BY field with two values puts the event in two groups",
-			group: detection.Grouping{
-				By: []detection.By{{Field: "combo", Eval: func(dst []string, ev *event.SignInEvent) []string {
+			group: detection.Grouping[event.SignInEvent]{
+				By: []detection.By[event.SignInEvent]{{Field: "combo", Eval: func(dst []string, ev *event.SignInEvent) []string {
 					return append(dst, ev.IPAddress+"-"+ev.UserPrincipalName, "any")
 				}}},
-				Stats: []detection.Stat{{Func: detection.Count}},
+				Stats: []detection.Stat[event.SignInEvent]{{Func: detection.Count}},
 			},
 			input: am("2025-03-14T09:00:00Z", "a@example.com", "192.0.2.1", "App", 50126),
 			want:  []string{`{"combo":"192.0.2.1-a@example.com","count":1}`, `{"combo":"any","count":1}`},
@@ -117,9 +117,9 @@ func TestGroupingStages(t *testing.T) {
 		{
 			name:   "then stage",
 			reason: "Then sees all findings after where, may drop rows and add columns",
-			group: detection.Grouping{
-				By:    []detection.By{{Field: "user"}},
-				Stats: []detection.Stat{{Func: detection.Count}},
+			group: detection.Grouping[event.SignInEvent]{
+				By:    []detection.By[event.SignInEvent]{{Field: "user"}},
+				Stats: []detection.Stat[event.SignInEvent]{{Func: detection.Count}},
 				Then: func(fs []detection.Finding) []detection.Finding {
 					var out []detection.Finding
 					for _, f := range fs {
@@ -153,14 +153,14 @@ func TestGroupingStages(t *testing.T) {
 }
 
 func TestGroupingErrors(t *testing.T) {
-	bad := rule{name: "bad", match: failures(), group: detection.Grouping{
+	bad := rule{name: "bad", match: failures(), group: detection.Grouping[event.SignInEvent]{
 		Span:        -time.Minute,
-		By:          []detection.By{{Field: "user"}},
-		Stats:       []detection.Stat{{Func: detection.Count}},
+		By:          []detection.By[event.SignInEvent]{{Field: "user"}},
+		Stats:       []detection.Stat[event.SignInEvent]{{Func: detection.Count}},
 		Where:       []detection.Condition{{Column: "nope", Op: detection.Greater, Value: 1}, {Column: "count", Op: detection.Op(42)}},
 		ThenColumns: []string{"extra"},
 	}}
-	_, err := detection.NewEngine(detection.Options{}, bad)
+	_, err := detection.NewEngine(detection.Options{}, of(bad)...)
 	if err == nil {
 		t.Fatal("NewEngine accepted a broken grouping")
 	}

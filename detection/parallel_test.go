@@ -25,15 +25,15 @@ type literalRule struct {
 func (r literalRule) Literals() []string { return r.lits }
 
 // consentLiteralRule is consentRule with its error code as a literal.
-func consentLiteralRule() detection.Detection {
+func consentLiteralRule() detection.Detection[event.SignInEvent] {
 	return literalRule{consentRule(), []string{"65004"}}
 }
 
 // outcome is everything a run gives that must not depend on workers or
 // the prefilter: findings, risk events and the decoded count.
-func outcome(t *testing.T, opts detection.Options, input []byte, ds ...detection.Detection) (string, event.Counts) {
+func outcome(t *testing.T, opts detection.Options, input []byte, ds ...detection.Detection[event.SignInEvent]) (string, event.Counts) {
 	t.Helper()
-	eng, err := detection.NewEngine(opts, ds...)
+	eng, err := detection.NewEngine(opts, of(ds...)...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -85,8 +85,8 @@ func TestWorkersAndPrefilter(t *testing.T) {
 			`{"createdDateTime":"2025-03-14T09:00:00Z","status":{"errorCode":"65004"}}` + "\n" +
 			strings.Repeat(line("b@example.com", "192.0.2.2", "App", 65004, "2025-03-14T09:00:01Z"), 700)),
 	}
-	ds := func() []detection.Detection {
-		return []detection.Detection{consentLiteralRule(), fuzzRules()[1], fuzzRules()[2]}
+	ds := func() []detection.Detection[event.SignInEvent] {
+		return []detection.Detection[event.SignInEvent]{consentLiteralRule(), fuzzRules()[1], fuzzRules()[2]}
 	}
 	for name, in := range inputs {
 		for _, lenient := range []bool{true, false} {
@@ -105,7 +105,7 @@ func TestWorkersAndPrefilter(t *testing.T) {
 			}
 		}
 		// The prefilter applies only when every detection declares literals.
-		only := []detection.Detection{consentLiteralRule()}
+		only := []detection.Detection[event.SignInEvent]{consentLiteralRule()}
 		want, _ := outcome(t, detection.Options{Lenient: true}, in, only...)
 		for _, workers := range []int{1, 4} {
 			got, c := outcome(t, detection.Options{Lenient: true, Prefilter: true, Workers: workers}, in, only...)
@@ -160,7 +160,7 @@ func FuzzPrefilter(f *testing.F) {
 // passes over cost no allocation: a run over twice as many non-matching
 // records allocates no more than a run over the original number.
 func TestPrefilterSkipsWithoutAllocating(t *testing.T) {
-	eng, err := detection.NewEngine(detection.Options{Prefilter: true}, consentLiteralRule())
+	eng, err := detection.NewEngine(detection.Options{Prefilter: true}, of(consentLiteralRule())...)
 	if err != nil {
 		t.Fatal(err)
 	}

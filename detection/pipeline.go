@@ -45,9 +45,10 @@ type batch struct {
 	end   error
 	bytes int64 // input bytes read when the batch was handed over, over all inputs
 
-	// Filled by a decoding worker.
-	evs  []event.SignInEvent
-	errs []error
+	// Filled by a decoding worker: the decoded records, in the slots of
+	// their event type's part (made on first use), and their errors.
+	slots []slots
+	errs  []error
 }
 
 type batchRecord struct {
@@ -67,6 +68,11 @@ func (b *batch) record(i int) event.Record {
 func (b *batch) reset() {
 	b.data, b.recs, b.tail, b.end, b.errs = b.data[:0], b.recs[:0], 0, nil, b.errs[:0]
 }
+
+// route returns the index of the part whose event type a record is. An
+// engine has one part per event type of its detections; with one, every
+// record goes to it, and its decoder reports records of other kinds.
+func (e *Engine) route(event.Record) int { return 0 }
 
 func (b *batch) full() bool { return len(b.recs) == batchRecords || len(b.data) >= batchBytes }
 
@@ -171,17 +177,21 @@ func (e *Engine) produce(inputs []*event.Reader, free <-chan *batch, todo chan<-
 	}
 }
 
-// decode is a worker: it decodes every record of the batches it takes.
-func (e *Engine) decode(inputs []*event.Reader, todo <-chan *batch, decoded chan<- *batch, quit <-chan struct{}) {
+// decode is a worker: it decodes every record of the batches it takes,
+// each into the slots of its event type.
+func (e *Engine) decode(s *run, inputs []*event.Reader, todo <-chan *batch, decoded chan<- *batch, quit <-chan struct{}) {
 	for b := range todo {
-		if cap(b.evs) < len(b.recs) {
-			b.evs = make([]event.SignInEvent, batchRecords)
+		if b.slots == nil {
+			b.slots = make([]slots, len(s.parts))
 		}
-		b.evs = b.evs[:len(b.recs)]
 		for i := range b.recs {
 			err := b.recs[i].err
 			if err == nil {
-				err = inputs[b.input].Decode(b.record(i), &b.evs[i])
+				k := e.route(b.record(i))
+				if b.slots[k] == nil {
+					b.slots[k] = s.parts[k].newSlots()
+				}
+				err = b.slots[k].decode(i, inputs[b.input], b.record(i))
 			}
 			b.errs = append(b.errs, err)
 		}
@@ -228,7 +238,7 @@ func (e *Engine) Run(ctx context.Context, inputs ...*event.Reader) (*Result, err
 		decoded := make(chan *batch, n)
 		var wg sync.WaitGroup
 		for range n {
-			wg.Go(func() { e.decode(inputs, todo, decoded, quit) })
+			wg.Go(func() { e.decode(s, inputs, todo, decoded, quit) })
 		}
 		go func() { wg.Wait(); close(decoded) }()
 		ready = decoded
@@ -297,14 +307,15 @@ func (s *run) apply(b *batch, r *event.Reader, decoded bool) error {
 		s.counts.Records += rec.skipped + 1
 		s.counts.Prefiltered += rec.skipped
 		var err error
-		ev := &s.ev
+		k := -1
 		switch {
 		case rec.err != nil:
 			err = rec.err
 		case decoded:
-			err, ev = b.errs[i], &b.evs[i]
+			err = b.errs[i]
 		default:
-			err = r.Decode(b.record(i), ev)
+			k = s.e.route(b.record(i))
+			err = s.parts[k].decode(r, b.record(i))
 		}
 		if err != nil {
 			if stop := s.bad(err); stop != nil {
@@ -313,7 +324,11 @@ func (s *run) apply(b *batch, r *event.Reader, decoded bool) error {
 			continue
 		}
 		s.counts.Decoded++
-		s.observe(ev)
+		if decoded {
+			b.slots[s.e.route(b.record(i))].observe(i)
+		} else {
+			s.parts[k].observe()
+		}
 	}
 	s.counts.Records += b.tail
 	s.counts.Prefiltered += b.tail

@@ -1,10 +1,10 @@
-// Package detectiontest checks that a [detection.Detection] keeps the
+// Package detectiontest checks that a [detection.Detection[event.SignInEvent]] keeps the
 // contract the engine and Splunk rely on, in the manner of testing/slogtest:
 // one function runs the shared checks against any detection, built-in or
 // written by a user, and returns every violation at once.
 //
 //	func TestMyRule(t *testing.T) {
-//		if err := detectiontest.Check(myRule{}); err != nil {
+//		if err := detectiontest.Check(myRule{}, detectiontest.Full()); err != nil {
 //			t.Error(err)
 //		}
 //	}
@@ -29,17 +29,27 @@ var mitreID = regexp.MustCompile(`^T\d{4}(\.\d{3})?$`)
 // tacticID is the form of a MITRE ATT&CK tactic ID: TA0006.
 var tacticID = regexp.MustCompile(`^TA\d{4}$`)
 
+// Checkable is the constraint of the event types Check handles: those an
+// engine runs (see [event.Typed]) that can copy themselves deeply, so
+// that a Match that modifies its event is caught.
+type Checkable[E any] interface {
+	*E
+	Schema() *event.Schema[E]
+	Clone() E
+}
+
 // Check runs the conformance checks on d and returns their violations
-// joined with errors.Join, or nil. It checks that:
+// joined with errors.Join, or nil. Match is tried on the zero event and on
+// each of events (for sign-ins, pass [Full]). It checks that:
 //   - the metadata is complete: id, name, version, date, author, status,
 //     type, data source, description, MITRE technique IDs of the right
 //     form, and at least one analytic story;
 //   - the grouping and the RBA spec compile in an engine (fields exist,
 //     every $token$ of the risk message names an output column), and a
 //     TTP or Anomaly rule has at least one risk object;
-//   - Match neither panics nor modifies the event, on an empty event and
-//     on one with every field set, and answers the same twice.
-func Check(d detection.Detection) error {
+//   - Match neither panics nor modifies the event, and answers the same
+//     twice.
+func Check[E any, P Checkable[E]](d detection.Detection[E], events ...*E) error {
 	if d == nil {
 		return errors.New("nil detection")
 	}
@@ -88,12 +98,12 @@ func Check(d detection.Detection) error {
 	if (m.Type == "TTP" || m.Type == "Anomaly") && len(m.RBA.RiskObjects) == 0 {
 		fail("rba: a %s detection needs at least one risk object", m.Type)
 	}
-	if _, err := detection.NewEngine(detection.Options{}, d); err != nil {
+	if _, err := detection.NewEngine(detection.Options{}, detection.Of[E, P](d)); err != nil {
 		errs = append(errs, err)
 	}
 
-	for _, ev := range []*event.SignInEvent{{}, Full()} {
-		before := ev.Clone()
+	for _, ev := range append([]*E{new(E)}, events...) {
+		before := P(ev).Clone()
 		first, err := match(d, ev)
 		if err != nil {
 			errs = append(errs, err)
@@ -109,7 +119,7 @@ func Check(d detection.Detection) error {
 	return errors.Join(errs...)
 }
 
-func match(d detection.Detection, ev *event.SignInEvent) (ok bool, err error) {
+func match[E any](d detection.Detection[E], ev *E) (ok bool, err error) {
 	defer func() {
 		if v := recover(); v != nil {
 			err = fmt.Errorf("match: panicked: %v\n%s", v, debug.Stack())

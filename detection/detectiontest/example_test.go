@@ -22,13 +22,13 @@ func (draft) Meta() detection.Meta {
 
 func (draft) Match(ev *event.SignInEvent) bool { return ev.Status.ErrorCode != nil }
 
-func (draft) Grouping() detection.Grouping {
-	return detection.Grouping{By: []detection.By{{Field: "userPrincipalName", As: "user"}}, Stats: []detection.Stat{{Func: detection.Count}}}
+func (draft) Grouping() detection.Grouping[event.SignInEvent] {
+	return detection.Grouping[event.SignInEvent]{By: []detection.By[event.SignInEvent]{{Field: "userPrincipalName", As: "user"}}, Stats: []detection.Stat[event.SignInEvent]{{Func: detection.Count}}}
 }
 
 // Check lists everything a rule still lacks, at once.
 func ExampleCheck() {
-	fmt.Println(detectiontest.Check(draft{}))
+	fmt.Println(detectiontest.Check[event.SignInEvent](draft{}))
 	// Output:
 	// meta: empty id
 	// meta: empty date

@@ -66,7 +66,7 @@ import (
 // compared exactly, as Entra writes them, while Splunk's search compares
 // field values case-insensitively. (mvfind's regular expression is
 // case-sensitive in Splunk too.)
-func AzureADAuthenticationFailedDuringMFAChallenge() detection.Detection {
+func AzureADAuthenticationFailedDuringMFAChallenge() detection.Detection[event.SignInEvent] {
 	return failedMFAChallenge{}
 }
 
@@ -89,9 +89,9 @@ func (failedMFAChallenge) Match(ev *event.SignInEvent) bool {
 	return true
 }
 
-func (failedMFAChallenge) Grouping() detection.Grouping {
-	return detection.Grouping{
-		By: []detection.By{
+func (failedMFAChallenge) Grouping() detection.Grouping[event.SignInEvent] {
+	return detection.Grouping[event.SignInEvent]{
+		By: []detection.By[event.SignInEvent]{
 			{Field: "dest"},
 			{Field: "user"},
 			{Field: "src"},
@@ -102,7 +102,7 @@ func (failedMFAChallenge) Grouping() detection.Grouping {
 			{Field: "userAgent", As: "user_agent"},
 			{Field: "signature"},
 		},
-		Stats: []detection.Stat{
+		Stats: []detection.Stat[event.SignInEvent]{
 			{Func: detection.Count},
 			{Func: detection.Min, Field: detection.TimeField, As: "firstTime"},
 			{Func: detection.Max, Field: detection.TimeField, As: "lastTime"},

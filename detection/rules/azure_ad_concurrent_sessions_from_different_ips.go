@@ -52,7 +52,7 @@ import (
 // failureReason "Other." matches in escudo but not in Splunk, and a
 // sign-in with a non-zero error code but no failureReason matches in
 // Splunk but not in escudo.
-func AzureADConcurrentSessionsFromDifferentIPs() detection.Detection {
+func AzureADConcurrentSessionsFromDifferentIPs() detection.Detection[event.SignInEvent] {
 	return azureConcurrentSessions{}
 }
 
@@ -74,16 +74,16 @@ func (azureConcurrentSessions) Match(ev *event.SignInEvent) bool {
 // category, "NonInteractiveUserSignInLogs", verbatim.
 func (azureConcurrentSessions) Literals() []string { return []string{successNonInteractive} }
 
-func (azureConcurrentSessions) Grouping() detection.Grouping {
-	return detection.Grouping{
-		By: []detection.By{
+func (azureConcurrentSessions) Grouping() detection.Grouping[event.SignInEvent] {
+	return detection.Grouping[event.SignInEvent]{
+		By: []detection.By[event.SignInEvent]{
 			{Field: "user"},
 			{Field: detection.TimeField},
 			{Field: "vendor_account"},
 			{Field: "vendor_product"},
 			{Field: "category"},
 		},
-		Stats: []detection.Stat{
+		Stats: []detection.Stat[event.SignInEvent]{
 			{Func: detection.Count},
 			{Func: detection.Min, Field: detection.TimeField, As: "firstTime"},
 			{Func: detection.Max, Field: detection.TimeField, As: "lastTime"},

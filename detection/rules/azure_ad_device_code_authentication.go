@@ -39,7 +39,7 @@ import (
 // the rule's techniques.
 //
 // Deviations: none.
-func AzureADDeviceCodeAuthentication() detection.Detection {
+func AzureADDeviceCodeAuthentication() detection.Detection[event.SignInEvent] {
 	return azureDeviceCode{}
 }
 
@@ -53,9 +53,9 @@ func (azureDeviceCode) Match(ev *event.SignInEvent) bool {
 // authentication protocol, "deviceCode", verbatim.
 func (azureDeviceCode) Literals() []string { return []string{successDeviceCode} }
 
-func (azureDeviceCode) Grouping() detection.Grouping {
-	return detection.Grouping{
-		By: []detection.By{
+func (azureDeviceCode) Grouping() detection.Grouping[event.SignInEvent] {
+	return detection.Grouping[event.SignInEvent]{
+		By: []detection.By[event.SignInEvent]{
 			{Field: "dest"},
 			{Field: "user"},
 			{Field: "src"},
@@ -64,7 +64,7 @@ func (azureDeviceCode) Grouping() detection.Grouping {
 			{Field: "userAgent", As: "user_agent"},
 			{Field: "category"},
 		},
-		Stats: []detection.Stat{
+		Stats: []detection.Stat[event.SignInEvent]{
 			{Func: detection.Count},
 			{Func: detection.Min, Field: detection.TimeField, As: "firstTime"},
 			{Func: detection.Max, Field: detection.TimeField, As: "lastTime"},

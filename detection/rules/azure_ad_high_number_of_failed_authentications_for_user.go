@@ -38,7 +38,7 @@ import (
 //
 // Deviations: the ESCU risk message says "in the span of 5 minutes", but the
 // search counts per 10-minute bin; escudo says "10 minutes".
-func AzureADHighNumberOfFailedAuthenticationsForUser() detection.Detection {
+func AzureADHighNumberOfFailedAuthenticationsForUser() detection.Detection[event.SignInEvent] {
 	return failedForUser{}
 }
 
@@ -49,15 +49,15 @@ func (failedForUser) Match(ev *event.SignInEvent) bool { return failedPasswordMa
 // Literals implements detection.Literals, for the engine's prefilter.
 func (failedForUser) Literals() []string { return failedLiterals() }
 
-func (failedForUser) Grouping() detection.Grouping {
-	return detection.Grouping{
-		By: []detection.By{
+func (failedForUser) Grouping() detection.Grouping[event.SignInEvent] {
+	return detection.Grouping[event.SignInEvent]{
+		By: []detection.By[event.SignInEvent]{
 			{Field: "user"},
 			{Field: detection.TimeField},
 			{Field: "vendor_account"},
 			{Field: "vendor_product"},
 		},
-		Stats: []detection.Stat{
+		Stats: []detection.Stat[event.SignInEvent]{
 			{Func: detection.Count},
 			{Func: detection.Min, Field: detection.TimeField, As: "firstTime"},
 			{Func: detection.Max, Field: detection.TimeField, As: "lastTime"},

@@ -38,7 +38,7 @@ import (
 //
 // Deviations: the ESCU risk message says "in the span of 10 minutes
 // minutes"; escudo drops the repeated word.
-func AzureADHighNumberOfFailedAuthenticationsFromIP() detection.Detection {
+func AzureADHighNumberOfFailedAuthenticationsFromIP() detection.Detection[event.SignInEvent] {
 	return failedFromIP{}
 }
 
@@ -49,15 +49,15 @@ func (failedFromIP) Match(ev *event.SignInEvent) bool { return failedPasswordMat
 // Literals implements detection.Literals, for the engine's prefilter.
 func (failedFromIP) Literals() []string { return failedLiterals() }
 
-func (failedFromIP) Grouping() detection.Grouping {
-	return detection.Grouping{
-		By: []detection.By{
+func (failedFromIP) Grouping() detection.Grouping[event.SignInEvent] {
+	return detection.Grouping[event.SignInEvent]{
+		By: []detection.By[event.SignInEvent]{
 			{Field: "src"},
 			{Field: detection.TimeField},
 			{Field: "vendor_account"},
 			{Field: "vendor_product"},
 		},
-		Stats: []detection.Stat{
+		Stats: []detection.Stat[event.SignInEvent]{
 			{Func: detection.Count},
 			{Func: detection.Min, Field: detection.TimeField, As: "firstTime"},
 			{Func: detection.Max, Field: detection.TimeField, As: "lastTime"},

@@ -46,7 +46,9 @@ import (
 // Deviation: the texts (category, operationName, additionalDetails) are
 // compared exactly, as Entra writes them, while Splunk's search compares
 // field values case-insensitively.
-func AzureADMultipleDeniedMFARequestsForUser() detection.Detection { return deniedMFARequests{} }
+func AzureADMultipleDeniedMFARequestsForUser() detection.Detection[event.SignInEvent] {
+	return deniedMFARequests{}
+}
 
 type deniedMFARequests struct{}
 
@@ -58,9 +60,9 @@ func (deniedMFARequests) Match(ev *event.SignInEvent) bool {
 		ev.Envelope.OperationName == mfaSignInActivity
 }
 
-func (deniedMFARequests) Grouping() detection.Grouping {
-	return detection.Grouping{
-		By: []detection.By{
+func (deniedMFARequests) Grouping() detection.Grouping[event.SignInEvent] {
+	return detection.Grouping[event.SignInEvent]{
+		By: []detection.By[event.SignInEvent]{
 			{Field: "user"},
 			{Field: "status.additionalDetails"},
 			{Field: "vendor_account"},
@@ -68,7 +70,7 @@ func (deniedMFARequests) Grouping() detection.Grouping {
 			{Field: "signature"},
 			{Field: detection.TimeField},
 		},
-		Stats: []detection.Stat{
+		Stats: []detection.Stat[event.SignInEvent]{
 			{Func: detection.Count},
 			{Func: detection.Min, Field: detection.TimeField, As: "firstTime"},
 			{Func: detection.Max, Field: detection.TimeField, As: "lastTime"},

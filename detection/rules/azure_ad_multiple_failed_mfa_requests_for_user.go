@@ -53,7 +53,9 @@ import (
 // RBA block are ESCU's (the message as amended above). Description,
 // HowToImplement and KnownFalsePositives are escudo's own summary, and
 // References are the MITRE ATT&CK pages of the rule's techniques.
-func AzureADMultipleFailedMFARequestsForUser() detection.Detection { return failedMFARequests{} }
+func AzureADMultipleFailedMFARequestsForUser() detection.Detection[event.SignInEvent] {
+	return failedMFARequests{}
+}
 
 type failedMFARequests struct{}
 
@@ -69,9 +71,9 @@ func (failedMFARequests) Match(ev *event.SignInEvent) bool {
 	return d != "" && d != mfaUserDeclined
 }
 
-func (failedMFARequests) Grouping() detection.Grouping {
-	return detection.Grouping{
-		By: []detection.By{
+func (failedMFARequests) Grouping() detection.Grouping[event.SignInEvent] {
+	return detection.Grouping[event.SignInEvent]{
+		By: []detection.By[event.SignInEvent]{
 			{Field: "user"},
 			{Field: "status.additionalDetails"},
 			{Field: "appDisplayName"},
@@ -81,7 +83,7 @@ func (failedMFARequests) Grouping() detection.Grouping {
 			{Field: "signature"},
 			{Field: detection.TimeField}, // a deviation: see the constructor
 		},
-		Stats: []detection.Stat{
+		Stats: []detection.Stat[event.SignInEvent]{
 			{Func: detection.Count},
 			{Func: detection.Min, Field: detection.TimeField, As: "firstTime"},
 			{Func: detection.Max, Field: detection.TimeField, As: "lastTime"},

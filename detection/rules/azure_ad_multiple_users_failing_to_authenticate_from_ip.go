@@ -47,7 +47,7 @@ import (
 //     extra output column after the SPL's BY columns.
 //   - The ESCU risk message says "with 30 users", but the search needs more
 //     than 30 (unique_user > 30); escudo says "with more than 30 users".
-func AzureADMultipleUsersFailingToAuthenticateFromIP() detection.Detection {
+func AzureADMultipleUsersFailingToAuthenticateFromIP() detection.Detection[event.SignInEvent] {
 	return usersFailingFromIP{}
 }
 
@@ -58,14 +58,14 @@ func (usersFailingFromIP) Match(ev *event.SignInEvent) bool { return failedPassw
 // Literals implements detection.Literals, for the engine's prefilter.
 func (usersFailingFromIP) Literals() []string { return failedLiterals() }
 
-func (usersFailingFromIP) Grouping() detection.Grouping {
-	return detection.Grouping{
-		By: []detection.By{
+func (usersFailingFromIP) Grouping() detection.Grouping[event.SignInEvent] {
+	return detection.Grouping[event.SignInEvent]{
+		By: []detection.By[event.SignInEvent]{
 			{Field: "src"},
 			{Field: "signature"},
 			{Field: detection.TimeField}, // deviation: per 5-minute bin
 		},
-		Stats: []detection.Stat{
+		Stats: []detection.Stat[event.SignInEvent]{
 			{Func: detection.Count},
 			{Func: detection.Min, Field: detection.TimeField, As: "firstTime"},
 			{Func: detection.Max, Field: detection.TimeField, As: "lastTime"},

@@ -51,7 +51,7 @@ import (
 // SPL's BY columns, and counts per 30-minute bin, so that "in the span of
 // 30 minutes", as the message says, holds over input of any length: two
 // addresses in adjacent bins do not make a finding.
-func AzureADSuccessfulAuthenticationFromDifferentIPs() detection.Detection {
+func AzureADSuccessfulAuthenticationFromDifferentIPs() detection.Detection[event.SignInEvent] {
 	return azureSuccessDifferentIPs{}
 }
 
@@ -65,16 +65,16 @@ func (azureSuccessDifferentIPs) Match(ev *event.SignInEvent) bool {
 // category, "SignInLogs", verbatim.
 func (azureSuccessDifferentIPs) Literals() []string { return []string{successInteractive} }
 
-func (azureSuccessDifferentIPs) Grouping() detection.Grouping {
-	return detection.Grouping{
-		By: []detection.By{
+func (azureSuccessDifferentIPs) Grouping() detection.Grouping[event.SignInEvent] {
+	return detection.Grouping[event.SignInEvent]{
+		By: []detection.By[event.SignInEvent]{
 			{Field: "user"},
 			{Field: "vendor_account"},
 			{Field: "vendor_product"},
 			{Field: "signature"},
 			{Field: detection.TimeField}, // deviation: see the constructor
 		},
-		Stats: []detection.Stat{
+		Stats: []detection.Stat[event.SignInEvent]{
 			{Func: detection.Count},
 			{Func: detection.Min, Field: detection.TimeField, As: "firstTime"},
 			{Func: detection.Max, Field: detection.TimeField, As: "lastTime"},

@@ -43,7 +43,7 @@ import (
 // the rule's techniques.
 //
 // Deviations: none.
-func AzureADSuccessfulSingleFactorAuthentication() detection.Detection {
+func AzureADSuccessfulSingleFactorAuthentication() detection.Detection[event.SignInEvent] {
 	return azureSingleFactor{}
 }
 
@@ -59,9 +59,9 @@ func (azureSingleFactor) Match(ev *event.SignInEvent) bool {
 // authentication requirement, "singleFactorAuthentication", verbatim.
 func (azureSingleFactor) Literals() []string { return []string{successSingleFactor} }
 
-func (azureSingleFactor) Grouping() detection.Grouping {
-	return detection.Grouping{
-		By: []detection.By{
+func (azureSingleFactor) Grouping() detection.Grouping[event.SignInEvent] {
+	return detection.Grouping[event.SignInEvent]{
+		By: []detection.By[event.SignInEvent]{
 			{Field: "dest"},
 			{Field: "user"},
 			{Field: "src"},
@@ -70,7 +70,7 @@ func (azureSingleFactor) Grouping() detection.Grouping {
 			{Field: "userAgent", As: "user_agent"},
 			{Field: "signature"},
 		},
-		Stats: []detection.Stat{
+		Stats: []detection.Stat[event.SignInEvent]{
 			{Func: detection.Count},
 			{Func: detection.Min, Field: detection.TimeField, As: "firstTime"},
 			{Func: detection.Max, Field: detection.TimeField, As: "lastTime"},

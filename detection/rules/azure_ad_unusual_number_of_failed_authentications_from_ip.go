@@ -65,7 +65,7 @@ import (
 //
 // Deviations: none from the SPL; the n=1 standard deviation above is a
 // choice where Splunk's result is unverified.
-func AzureADUnusualNumberOfFailedAuthenticationsFromIP() detection.Detection {
+func AzureADUnusualNumberOfFailedAuthenticationsFromIP() detection.Detection[event.SignInEvent] {
 	return unusualFailedFromIP{}
 }
 
@@ -76,15 +76,15 @@ func (unusualFailedFromIP) Match(ev *event.SignInEvent) bool { return failedPass
 // Literals implements detection.Literals, for the engine's prefilter.
 func (unusualFailedFromIP) Literals() []string { return failedLiterals() }
 
-func (unusualFailedFromIP) Grouping() detection.Grouping {
-	return detection.Grouping{
-		By: []detection.By{
+func (unusualFailedFromIP) Grouping() detection.Grouping[event.SignInEvent] {
+	return detection.Grouping[event.SignInEvent]{
+		By: []detection.By[event.SignInEvent]{
 			{Field: detection.TimeField},
 			{Field: "src"},
 			{Field: "vendor_account"},
 			{Field: "vendor_product"},
 		},
-		Stats: []detection.Stat{
+		Stats: []detection.Stat[event.SignInEvent]{
 			{Func: detection.DistinctCount, Field: "userPrincipalName", As: "unique_accounts"},
 			{Func: detection.Values, Field: "userPrincipalName", As: "userPrincipalName"},
 			{Func: detection.Values, Field: "dest", As: "dest"},

@@ -33,7 +33,7 @@ import (
 //
 // Deviation: operationName is compared exactly, as Entra writes it, while
 // Splunk's search compares field values case-insensitively.
-func AzureADUserConsentDenied() detection.Detection { return azureConsentDenied{} }
+func AzureADUserConsentDenied() detection.Detection[event.SignInEvent] { return azureConsentDenied{} }
 
 type azureConsentDenied struct{}
 
@@ -42,9 +42,9 @@ func (azureConsentDenied) Match(ev *event.SignInEvent) bool {
 	return c != nil && *c == 65004 && ev.Envelope.OperationName == mfaSignInActivity
 }
 
-func (azureConsentDenied) Grouping() detection.Grouping {
-	return detection.Grouping{
-		By: []detection.By{
+func (azureConsentDenied) Grouping() detection.Grouping[event.SignInEvent] {
+	return detection.Grouping[event.SignInEvent]{
+		By: []detection.By[event.SignInEvent]{
 			{Field: "dest"},
 			{Field: "user"},
 			{Field: "src"},
@@ -54,7 +54,7 @@ func (azureConsentDenied) Grouping() detection.Grouping {
 			{Field: "status.failureReason"},
 			{Field: "signature"},
 		},
-		Stats: []detection.Stat{
+		Stats: []detection.Stat[event.SignInEvent]{
 			{Func: detection.Count},
 			{Func: detection.Min, Field: detection.TimeField, As: "firstTime"},
 			{Func: detection.Max, Field: detection.TimeField, As: "lastTime"},

@@ -119,9 +119,9 @@ func handWritten(input []byte) ([]string, []string) {
 
 // runBench runs an engine over input once per iteration, end to end: read,
 // prefilter, decode, match, group, findings and risk events.
-func runBench(b *testing.B, input []byte, opts detection.Options, ds ...detection.Detection) {
+func runBench(b *testing.B, input []byte, opts detection.Options, ds ...detection.Detection[event.SignInEvent]) {
 	b.Helper()
-	eng, err := detection.NewEngine(opts, ds...)
+	eng, err := detection.NewEngine(opts, of(ds...)...)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -163,8 +163,8 @@ func BenchmarkCatalogue(b *testing.B) {
 		b.Fatal(err)
 	}
 	input := benchInput(b, f)
-	b.Run("all", func(b *testing.B) { runBench(b, input, detection.Options{}, rules.All()...) })
-	for _, d := range rules.All() {
+	b.Run("all", func(b *testing.B) { runBench(b, input, detection.Options{}, rules.SignIns()...) })
+	for _, d := range rules.SignIns() {
 		b.Run(fmt.Sprintf("alone/%s", sample.Slug(d.Meta().Name)), func(b *testing.B) {
 			runBench(b, input, detection.Options{}, d)
 		})
@@ -181,7 +181,7 @@ func BenchmarkCatalogueWorkers(b *testing.B) {
 	input := benchInput(b, f)
 	for _, w := range []int{1, 2} {
 		b.Run(fmt.Sprintf("workers=%d", w), func(b *testing.B) {
-			runBench(b, input, detection.Options{Workers: w}, rules.All()...)
+			runBench(b, input, detection.Options{Workers: w}, rules.SignIns()...)
 		})
 	}
 }

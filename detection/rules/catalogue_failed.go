@@ -6,8 +6,8 @@ import (
 )
 
 // failedAuthenticationRules lists this file's group of the catalogue, in order.
-func failedAuthenticationRules() []detection.Detection {
-	return []detection.Detection{
+func failedAuthenticationRules() []detection.Detection[event.SignInEvent] {
+	return []detection.Detection[event.SignInEvent]{
 		AzureADHighNumberOfFailedAuthenticationsForUser(),
 		AzureADHighNumberOfFailedAuthenticationsFromIP(),
 		AzureADMultipleUsersFailingToAuthenticateFromIP(),

@@ -2,11 +2,12 @@ package rules
 
 import (
 	"github.com/escudo-dev/escudo/detection"
+	"github.com/escudo-dev/escudo/event"
 )
 
 // consentAndMFARules lists this file's group of the catalogue, in order.
-func consentAndMFARules() []detection.Detection {
-	return []detection.Detection{
+func consentAndMFARules() []detection.Detection[event.SignInEvent] {
+	return []detection.Detection[event.SignInEvent]{
 		AzureADUserConsentDenied(),
 		AzureADMultipleFailedMFARequestsForUser(),
 		AzureADMultipleDeniedMFARequestsForUser(),

@@ -8,8 +8,8 @@ import (
 )
 
 // successfulAuthenticationRules lists this file's group of the catalogue, in order.
-func successfulAuthenticationRules() []detection.Detection {
-	return []detection.Detection{
+func successfulAuthenticationRules() []detection.Detection[event.SignInEvent] {
+	return []detection.Detection[event.SignInEvent]{
 		AzureADSuccessfulAuthenticationFromDifferentIPs(),
 		AzureADConcurrentSessionsFromDifferentIPs(),
 		AzureADSuccessfulSingleFactorAuthentication(),

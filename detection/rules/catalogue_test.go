@@ -21,7 +21,7 @@ import (
 func unionOfSamples(t *testing.T) [][]byte {
 	t.Helper()
 	var all [][]byte
-	for _, d := range rules.All() {
+	for _, d := range rules.SignIns() {
 		b, err := os.ReadFile(testdata(sample.Slug(d.Meta().Name), "signins.jsonl"))
 		if err != nil {
 			t.Fatal(err)
@@ -31,9 +31,9 @@ func unionOfSamples(t *testing.T) [][]byte {
 	return all
 }
 
-func findingsOver(t *testing.T, inputs [][]byte, opts detection.Options, ds ...detection.Detection) []string {
+func findingsOver(t *testing.T, inputs [][]byte, opts detection.Options, ds ...detection.Detection[event.SignInEvent]) []string {
 	t.Helper()
-	eng, err := detection.NewEngine(opts, ds...)
+	eng, err := detection.NewEngine(opts, of(ds...)...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -63,14 +63,14 @@ func findingsOver(t *testing.T, inputs [][]byte, opts detection.Options, ds ...d
 func TestCatalogueTogetherEqualsAlone(t *testing.T) {
 	input := unionOfSamples(t)
 	var alone []string
-	for _, d := range rules.All() {
+	for _, d := range rules.SignIns() {
 		alone = append(alone, findingsOver(t, input, detection.Options{}, d)...)
 	}
 	if len(alone) == 0 {
 		t.Fatal("no findings at all")
 	}
 	for _, opts := range []detection.Options{{}, {Workers: 3}, {Prefilter: true}, {Prefilter: true, Workers: 2}} {
-		together := findingsOver(t, input, opts, rules.All()...)
+		together := findingsOver(t, input, opts, rules.SignIns()...)
 		if diff := cmp.Diff(alone, together); diff != "" {
 			t.Errorf("options %+v: the catalogue in one pass differs from each rule alone (-alone +together):\n%s", opts, diff)
 		}

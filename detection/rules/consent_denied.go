@@ -23,7 +23,7 @@ import (
 // sibling Azure add-on, which takes it from createdDateTime [unverified].
 //
 // Deviation: the seed's risk message says "denifed"; escudo says "denied".
-func O365UserConsentDenied() detection.Detection { return consentDenied{} }
+func O365UserConsentDenied() detection.Detection[event.SignInEvent] { return consentDenied{} }
 
 type consentDenied struct{}
 
@@ -37,15 +37,15 @@ func (consentDenied) Match(ev *event.SignInEvent) bool {
 // Analytics Status) or inside Log Analytics' ResultType string.
 func (consentDenied) Literals() []string { return []string{"65004"} }
 
-func (consentDenied) Grouping() detection.Grouping {
-	return detection.Grouping{
-		By: []detection.By{
+func (consentDenied) Grouping() detection.Grouping[event.SignInEvent] {
+	return detection.Grouping[event.SignInEvent]{
+		By: []detection.By[event.SignInEvent]{
 			{Field: "userPrincipalName", As: "user"},
 			{Field: "ipAddress", As: "src_ip"},
 			{Field: "appDisplayName"},
 			{Field: "status.failureReason"},
 		},
-		Stats: []detection.Stat{
+		Stats: []detection.Stat[event.SignInEvent]{
 			{Func: detection.Min, Field: detection.TimeField, As: "firstTime"},
 			{Func: detection.Max, Field: detection.TimeField, As: "lastTime"},
 		},

@@ -1,5 +1,5 @@
 // Package rules is escudo's catalogue of built-in detections: Splunk ESCU
-// rules re-implemented on the [detection.Detection] interface, each with its
+// rules re-implemented on the [detection.Detection[event.SignInEvent]] interface, each with its
 // ESCU metadata and RBA spec.
 //
 // Each constructor returns a fresh value; rules hold no state, so one value

@@ -20,7 +20,7 @@ func ExampleAzureADMultipleDeniedMFARequestsForUser() {
 			`"properties":{"createdDateTime":"2025-03-19T07:%d:00Z","userPrincipalName":"olivia.brandt@example.com",`+
 			`"status":{"errorCode":500121,"additionalDetails":"MFA denied; user declined the authentication"}}}`+"\n", 30+i, 30+i)
 	}
-	eng, err := detection.NewEngine(detection.Options{}, rules.AzureADMultipleDeniedMFARequestsForUser())
+	eng, err := detection.NewEngine(detection.Options{}, detection.Of(rules.AzureADMultipleDeniedMFARequestsForUser()))
 	if err != nil {
 		fmt.Println(err)
 		return

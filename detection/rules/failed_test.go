@@ -22,8 +22,8 @@ import (
 const failedTenant = "5f1c2a3b-7d4e-4a6f-9b8c-0d1e2f3a4b5c"
 
 // failedRules are this group's rules, in catalogue order.
-func failedRules() []detection.Detection {
-	return []detection.Detection{
+func failedRules() []detection.Detection[event.SignInEvent] {
+	return []detection.Detection[event.SignInEvent]{
 		rules.AzureADHighNumberOfFailedAuthenticationsForUser(),
 		rules.AzureADHighNumberOfFailedAuthenticationsFromIP(),
 		rules.AzureADMultipleUsersFailingToAuthenticateFromIP(),
@@ -141,9 +141,9 @@ func failedJoin(groups ...[]string) []string {
 }
 
 // failedRun runs d over the lines and returns its findings.
-func failedRun(t *testing.T, d detection.Detection, lines []string) []detection.Finding {
+func failedRun(t *testing.T, d detection.Detection[event.SignInEvent], lines []string) []detection.Finding {
 	t.Helper()
-	eng, err := detection.NewEngine(detection.Options{}, d)
+	eng, err := detection.NewEngine(detection.Options{}, of(d)...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -249,7 +249,7 @@ func TestFailedColumns(t *testing.T) {
 		"Azure AD Unusual Number of Failed Authentications From Ip": {"_time", "src", "vendor_account", "vendor_product", "unique_accounts", "userPrincipalName", "dest", "user",
 			"ip_avg", "ip_std", "upperBound", "isOutlier"},
 	}
-	eng, err := detection.NewEngine(detection.Options{}, failedRules()...)
+	eng, err := detection.NewEngine(detection.Options{}, of(failedRules()...)...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -572,7 +572,7 @@ func TestFailedMessages(t *testing.T) {
 	tests := []struct {
 		name   string
 		reason string
-		d      detection.Detection
+		d      detection.Detection[event.SignInEvent]
 		lines  []string
 		want   string
 	}{
@@ -779,9 +779,9 @@ func TestFailedEngineOptions(t *testing.T) {
 	}
 }
 
-func failedRunOpts(t *testing.T, opts detection.Options, data []byte, ds ...detection.Detection) []detection.Finding {
+func failedRunOpts(t *testing.T, opts detection.Options, data []byte, ds ...detection.Detection[event.SignInEvent]) []detection.Finding {
 	t.Helper()
-	eng, err := detection.NewEngine(opts, ds...)
+	eng, err := detection.NewEngine(opts, of(ds...)...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -802,7 +802,7 @@ func BenchmarkFailedRules(b *testing.B) {
 		}
 		data = append(data, bs...)
 	}
-	eng, err := detection.NewEngine(detection.Options{}, failedRules()...)
+	eng, err := detection.NewEngine(detection.Options{}, of(failedRules()...)...)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -24,7 +24,7 @@ func TestConsentDeniedEveryFormat(t *testing.T) {
 	if err != nil || len(files) != 22 {
 		t.Fatalf("want 22 JSON format files (7 formats, plain and gzip, a bzip2 copy, and 7 other shapes), got %d: %v", len(files), err)
 	}
-	eng, err := detection.NewEngine(detection.Options{}, rules.O365UserConsentDenied())
+	eng, err := detection.NewEngine(detection.Options{}, of(rules.O365UserConsentDenied())...)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -113,14 +113,14 @@ func (r mfaRec) line(t *testing.T) string {
 }
 
 // mfaRun runs d alone over the records and returns its findings.
-func mfaRun(t *testing.T, d detection.Detection, recs []mfaRec) []detection.Finding {
+func mfaRun(t *testing.T, d detection.Detection[event.SignInEvent], recs []mfaRec) []detection.Finding {
 	t.Helper()
 	var in strings.Builder
 	for _, r := range recs {
 		in.WriteString(r.line(t))
 		in.WriteByte('\n')
 	}
-	eng, err := detection.NewEngine(detection.Options{}, d)
+	eng, err := detection.NewEngine(detection.Options{}, of(d)...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -179,7 +179,7 @@ func TestMFAMeta(t *testing.T) {
 		Drilldowns                   []string
 		AssetType, Domain            string
 	}
-	get := func(d detection.Detection) facts {
+	get := func(d detection.Detection[event.SignInEvent]) facts {
 		m := d.Meta()
 		f := facts{ID: m.ID, Name: m.Name, Date: m.Date, Type: m.Type, Status: m.Status, Version: m.Version,
 			DataSource: m.DataSource, MITRE: m.Tags.MITREAttackID, Stories: m.Tags.AnalyticStory,
@@ -203,7 +203,7 @@ func TestMFAMeta(t *testing.T) {
 	tests := []struct {
 		name   string
 		reason string
-		d      detection.Detection
+		d      detection.Detection[event.SignInEvent]
 		want   facts
 	}{
 		{
@@ -259,7 +259,7 @@ func TestMFAColumns(t *testing.T) {
 	tests := []struct {
 		name   string
 		reason string
-		d      detection.Detection
+		d      detection.Detection[event.SignInEvent]
 		want   []string
 	}{
 		{"consent denied", "BY dest user src vendor_account vendor_product appDisplayName status.failureReason signature",
@@ -277,7 +277,7 @@ func TestMFAColumns(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			eng, err := detection.NewEngine(detection.Options{}, tc.d)
+			eng, err := detection.NewEngine(detection.Options{}, of(tc.d)...)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -313,7 +313,7 @@ func TestMFAMatch(t *testing.T) {
 	tests := []struct {
 		name   string
 		reason string
-		d      detection.Detection
+		d      detection.Detection[event.SignInEvent]
 		ev     event.SignInEvent
 		want   bool
 	}{
@@ -388,7 +388,7 @@ func TestMFAMatchAllocs(t *testing.T) {
 			Envelope:              event.Envelope{Category: "SignInLogs", OperationName: "Sign-in activity"},
 			AuthenticationDetails: []event.AuthenticationDetail{{AuthenticationStepResultDetail: mfaNoAnswer}}},
 	}
-	for _, d := range []detection.Detection{rules.AzureADUserConsentDenied(), rules.AzureADMultipleFailedMFARequestsForUser(),
+	for _, d := range []detection.Detection[event.SignInEvent]{rules.AzureADUserConsentDenied(), rules.AzureADMultipleFailedMFARequestsForUser(),
 		rules.AzureADMultipleDeniedMFARequestsForUser(), rules.AzureADAuthenticationFailedDuringMFAChallenge()} {
 		for i := range evs {
 			if n := testing.AllocsPerRun(100, func() { d.Match(&evs[i]) }); n != 0 {
@@ -742,8 +742,8 @@ func BenchmarkMFARules(b *testing.B) {
 		}
 		data = append(data, part...)
 	}
-	eng, err := detection.NewEngine(detection.Options{}, rules.AzureADUserConsentDenied(), rules.AzureADMultipleFailedMFARequestsForUser(),
-		rules.AzureADMultipleDeniedMFARequestsForUser(), rules.AzureADAuthenticationFailedDuringMFAChallenge())
+	eng, err := detection.NewEngine(detection.Options{}, of(rules.AzureADUserConsentDenied(), rules.AzureADMultipleFailedMFARequestsForUser(),
+		rules.AzureADMultipleDeniedMFARequestsForUser(), rules.AzureADAuthenticationFailedDuringMFAChallenge())...)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -16,9 +16,9 @@ import (
 // TestConformance checks every built-in rule's metadata, grouping and
 // RBA spec, and that its Match is safe.
 func TestConformance(t *testing.T) {
-	for _, d := range rules.All() {
+	for _, d := range rules.SignIns() {
 		t.Run(d.Meta().Name, func(t *testing.T) {
-			if err := detectiontest.Check(d); err != nil {
+			if err := detectiontest.Check(d, detectiontest.Full()); err != nil {
 				t.Error(err)
 			}
 		})
@@ -87,7 +87,7 @@ func TestConsentDeniedMatch(t *testing.T) {
 // findings it gets alone.
 func TestEngineTogetherEqualsAlone(t *testing.T) {
 	path := testdata("o365_user_consent_denied_for_oauth_application", "signins.jsonl")
-	others := []detection.Detection{rules.O365UserConsentDenied(), failuresByApp{}}
+	others := []detection.Detection[event.SignInEvent]{rules.O365UserConsentDenied(), failuresByApp{}}
 	together := run(t, path, others...)
 	var alone []detection.Finding
 	for _, d := range others {
@@ -109,10 +109,10 @@ func (failuresByApp) Meta() detection.Meta { return detection.Meta{Name: "failur
 func (failuresByApp) Match(ev *event.SignInEvent) bool {
 	return ev.Status.ErrorCode != nil && *ev.Status.ErrorCode != 0
 }
-func (failuresByApp) Grouping() detection.Grouping {
-	return detection.Grouping{
-		By: []detection.By{{Field: "appDisplayName", As: "app"}},
-		Stats: []detection.Stat{
+func (failuresByApp) Grouping() detection.Grouping[event.SignInEvent] {
+	return detection.Grouping[event.SignInEvent]{
+		By: []detection.By[event.SignInEvent]{{Field: "appDisplayName", As: "app"}},
+		Stats: []detection.Stat[event.SignInEvent]{
 			{Func: detection.Count},
 			{Func: detection.DistinctCount, Field: "userPrincipalName", As: "users"},
 			{Func: detection.Values, Field: "status.errorCode", As: "codes"},
@@ -120,14 +120,14 @@ func (failuresByApp) Grouping() detection.Grouping {
 	}
 }
 
-func run(t *testing.T, path string, ds ...detection.Detection) []detection.Finding {
+func run(t *testing.T, path string, ds ...detection.Detection[event.SignInEvent]) []detection.Finding {
 	t.Helper()
 	f, err := os.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	eng, err := detection.NewEngine(detection.Options{}, ds...)
+	eng, err := detection.NewEngine(detection.Options{}, of(ds...)...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -142,6 +142,15 @@ func findingJSON(fs []detection.Finding) []string {
 	out := make([]string, len(fs))
 	for i, f := range fs {
 		out[i] = f.Detection + " " + string(f.AppendJSON(nil))
+	}
+	return out
+}
+
+// of makes Rules of sign-in detections.
+func of(ds ...detection.Detection[event.SignInEvent]) []detection.Rule {
+	out := make([]detection.Rule, len(ds))
+	for i, d := range ds {
+		out[i] = detection.Of(d)
 	}
 	return out
 }

@@ -98,14 +98,14 @@ func successOr(s, def string) string {
 
 // successRun runs d alone over the records and returns its findings as
 // JSON lines.
-func successRun(t *testing.T, d detection.Detection, recs []successRec) []string {
+func successRun(t *testing.T, d detection.Detection[event.SignInEvent], recs []successRec) []string {
 	t.Helper()
 	var in strings.Builder
 	for _, r := range recs {
 		in.WriteString(successLine(t, r))
 		in.WriteByte('\n')
 	}
-	eng, err := detection.NewEngine(detection.Options{}, d)
+	eng, err := detection.NewEngine(detection.Options{}, of(d)...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -130,7 +130,7 @@ type successCase struct {
 	want   []string
 }
 
-func successCheck(t *testing.T, d detection.Detection, tests []successCase) {
+func successCheck(t *testing.T, d detection.Detection[event.SignInEvent], tests []successCase) {
 	t.Helper()
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -446,7 +446,7 @@ func TestSuccessMatch(t *testing.T) {
 	tests := []struct {
 		name   string
 		reason string
-		rule   detection.Detection
+		rule   detection.Detection[event.SignInEvent]
 		ev     *event.SignInEvent
 		want   bool
 	}{
@@ -506,8 +506,8 @@ func TestSuccessMatchAllocs(t *testing.T) {
 	}
 }
 
-func successRules() []detection.Detection {
-	return []detection.Detection{
+func successRules() []detection.Detection[event.SignInEvent] {
+	return []detection.Detection[event.SignInEvent]{
 		rules.AzureADSuccessfulAuthenticationFromDifferentIPs(),
 		rules.AzureADConcurrentSessionsFromDifferentIPs(),
 		rules.AzureADSuccessfulSingleFactorAuthentication(),
@@ -518,7 +518,7 @@ func successRules() []detection.Detection {
 // TestSuccessCatalogue checks that the group is in the catalogue, in order.
 func TestSuccessCatalogue(t *testing.T) {
 	var got []string
-	for _, d := range rules.All() {
+	for _, d := range rules.SignIns() {
 		for _, s := range successRules() {
 			if d.Meta().Name == s.Meta().Name {
 				got = append(got, d.Meta().Name)
@@ -563,7 +563,7 @@ func TestSuccessMeta(t *testing.T) {
 	tests := []struct {
 		name   string
 		reason string
-		rule   detection.Detection
+		rule   detection.Detection[event.SignInEvent]
 		want   successMeta
 	}{
 		{
@@ -639,7 +639,7 @@ func TestSuccessMeta(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			m := tc.rule.Meta()
 			g := tc.rule.Grouping()
-			eng, err := detection.NewEngine(detection.Options{}, tc.rule)
+			eng, err := detection.NewEngine(detection.Options{}, of(tc.rule)...)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -711,14 +711,14 @@ func TestSuccessPrefilter(t *testing.T) {
 	}
 }
 
-func successRunFile(t *testing.T, opts detection.Options, d detection.Detection, path string) []string {
+func successRunFile(t *testing.T, opts detection.Options, d detection.Detection[event.SignInEvent], path string) []string {
 	t.Helper()
 	f, err := os.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	eng, err := detection.NewEngine(opts, d)
+	eng, err := detection.NewEngine(opts, of(d)...)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -33,7 +33,7 @@ func program() cli.Program {
 	return cli.Program{
 		Name:       "consentdenied",
 		Usage:      "[-json|-risk] [-lenient] [FILE...]",
-		Detections: []detection.Detection{rules.O365UserConsentDenied()},
+		Detections: []detection.Rule{detection.Of(rules.O365UserConsentDenied())},
 		Samples:    []string{"testdata/o365_user_consent_denied_for_oauth_application/signins.jsonl"},
 	}
 }

@@ -47,10 +47,10 @@ func (adminConsentRequired) Match(ev *event.SignInEvent) bool {
 	return ev.Status.ErrorCode != nil && *ev.Status.ErrorCode == 90095
 }
 
-func (adminConsentRequired) Grouping() detection.Grouping {
-	return detection.Grouping{
-		By: []detection.By{{Field: "userPrincipalName", As: "user"}, {Field: "appDisplayName"}},
-		Stats: []detection.Stat{
+func (adminConsentRequired) Grouping() detection.Grouping[event.SignInEvent] {
+	return detection.Grouping[event.SignInEvent]{
+		By: []detection.By[event.SignInEvent]{{Field: "userPrincipalName", As: "user"}, {Field: "appDisplayName"}},
+		Stats: []detection.Stat[event.SignInEvent]{
 			{Func: detection.Count},
 			{Func: detection.Values, Field: "ipAddress", As: "src_ip"},
 			{Func: detection.Min, Field: detection.TimeField, As: "firstTime"},
@@ -83,11 +83,11 @@ func (passwordSpray) Match(ev *event.SignInEvent) bool {
 	return ev.Status.ErrorCode != nil && *ev.Status.ErrorCode == 50126
 }
 
-func (passwordSpray) Grouping() detection.Grouping {
-	return detection.Grouping{
+func (passwordSpray) Grouping() detection.Grouping[event.SignInEvent] {
+	return detection.Grouping[event.SignInEvent]{
 		Span: 10 * time.Minute,
-		By:   []detection.By{{Field: "src"}, {Field: detection.TimeField}},
-		Stats: []detection.Stat{
+		By:   []detection.By[event.SignInEvent]{{Field: "src"}, {Field: detection.TimeField}},
+		Stats: []detection.Stat[event.SignInEvent]{
 			{Func: detection.Count},
 			{Func: detection.DistinctCount, Field: "user", As: "unique_users"},
 			{Func: detection.Values, Field: "user", As: "users"},
@@ -100,7 +100,7 @@ func main() {
 	p := cli.Program{
 		Name:       "customrule",
 		Usage:      "[-json|-risk] [-lenient] [FILE...]",
-		Detections: []detection.Detection{rules.O365UserConsentDenied(), adminConsentRequired{}, passwordSpray{}},
+		Detections: []detection.Rule{detection.Of(rules.O365UserConsentDenied()), detection.Of[event.SignInEvent](adminConsentRequired{}), detection.Of[event.SignInEvent](passwordSpray{})},
 		Samples: []string{
 			"testdata/o365_user_consent_denied_for_oauth_application/signins.jsonl",
 			"testdata/azure_ad_multiple_users_failing_to_authenticate_from_ip/signins.jsonl",

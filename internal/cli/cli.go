@@ -42,7 +42,7 @@ type Program struct {
 	// Usage is the one-line synopsis after the name.
 	Usage string
 	// Detections are the rules the program runs.
-	Detections []detection.Detection
+	Detections []detection.Rule
 	// Samples are the bundled inputs, relative to the repository root,
 	// read when no file is given.
 	Samples []string
@@ -249,14 +249,14 @@ func plural(n int64, one, many string) string {
 
 // selectRules picks the named detections, in catalogue order. A name
 // matches a detection's name exactly or in its snake_case form.
-func selectRules(all []detection.Detection, names string) ([]detection.Detection, error) {
+func selectRules(all []detection.Rule, names string) ([]detection.Rule, error) {
 	want := make(map[string]bool)
 	for _, n := range strings.Split(names, ",") {
 		if n = strings.TrimSpace(n); n != "" {
 			want[sample.Slug(n)] = true
 		}
 	}
-	var out []detection.Detection
+	var out []detection.Rule
 	for _, d := range all {
 		slug := sample.Slug(d.Meta().Name)
 		if want[slug] {
@@ -276,7 +276,7 @@ func selectRules(all []detection.Detection, names string) ([]detection.Detection
 }
 
 // writeCatalogue prints one line per detection.
-func writeCatalogue(w io.Writer, dets []detection.Detection) {
+func writeCatalogue(w io.Writer, dets []detection.Rule) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "NAME\tID\tTYPE\tMITRE\tRISK SCORE")
 	for _, d := range dets {

@@ -43,7 +43,7 @@ type IncidentProgram struct {
 	// Usage is the one-line synopsis after the name.
 	Usage string
 	// Detections are the rules run over sign-in files.
-	Detections []detection.Detection
+	Detections []detection.Rule
 	// Rules are the incident rules.
 	Rules []risk.IncidentRule
 	// Samples are the bundled sign-in inputs and EventSamples the bundled

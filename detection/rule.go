@@ -1,0 +1,318 @@
+package detection
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/escudo-dev/escudo/event"
+	"github.com/escudo-dev/escudo/risk"
+)
+
+// Rule is a detection of some event type, ready for an [Engine]: [Of]
+// makes one from a Detection[E]. An Engine runs rules of several event
+// types in one pass, each record decoded once, into its type, and offered
+// to the rules of that type only.
+type Rule interface {
+	// Meta describes the detection.
+	Meta() Meta
+	// EventType names the type of the events the detection reads, such as
+	// "sign-in".
+	EventType() string
+	// Detection returns the detection the rule was made from, a
+	// Detection[E] of its event type.
+	Detection() any
+	// addTo compiles the rule into the part of its event type in parts,
+	// adding the part when there is none yet.
+	addTo(parts []part, loc *time.Location) ([]part, *rule, []error)
+}
+
+// Of makes a Rule of a detection of events of type E. P is inferred: it
+// is *E, whose Schema method tells the engine the type's fields, time
+// and decoder.
+func Of[E any, P event.Typed[E]](d Detection[E]) Rule {
+	var p P
+	return &ruleOf[E]{d: d, schema: p.Schema()}
+}
+
+type ruleOf[E any] struct {
+	d      Detection[E]
+	schema *event.Schema[E]
+}
+
+func (r *ruleOf[E]) Meta() Meta        { return r.d.Meta() }
+func (r *ruleOf[E]) EventType() string { return r.schema.Name }
+func (r *ruleOf[E]) Detection() any    { return r.d }
+
+func (r *ruleOf[E]) addTo(parts []part, loc *time.Location) ([]part, *rule, []error) {
+	t, errs := compile(r.d, r.schema, loc)
+	for _, p := range parts {
+		if p, ok := p.(*partOf[E]); ok {
+			p.rules = append(p.rules, t)
+			return parts, t.rule, errs
+		}
+	}
+	return append(parts, &partOf[E]{schema: r.schema, rules: []*typed[E]{t}}), t.rule, errs
+}
+
+// statSpec is what the engine keeps of a Stat once its field is resolved.
+type statSpec struct {
+	Func Func
+}
+
+// typed is a detection compiled for events of type E.
+type typed[E any] struct {
+	*rule
+	match  func(*E) bool
+	time   func(*E) time.Time
+	by     []extractor[E]
+	values []extractor[E] // the distinct value sources of Values and DistinctCount
+}
+
+// part is the detections of one event type in an engine.
+type part interface {
+	// name names the event type.
+	name() string
+	// newRun returns the part's state in a run.
+	newRun(s *run) partRun
+}
+
+// partRun is one event type's state in a run: the event it decodes into
+// and its detections' groups (kept in the run's ruleRuns).
+type partRun interface {
+	// decode decodes a record into the part's own event.
+	decode(r *event.Reader, rec event.Record) error
+	// observe offers that event to the part's detections.
+	observe()
+	// newSlots returns room to decode a batch's records in, for workers.
+	newSlots() slots
+}
+
+// slots holds a batch's records decoded by a worker, by record index.
+type slots interface {
+	decode(i int, r *event.Reader, rec event.Record) error
+	observe(i int)
+}
+
+// partOf is the detections of events of type E.
+type partOf[E any] struct {
+	schema *event.Schema[E]
+	rules  []*typed[E]
+}
+
+func (p *partOf[E]) name() string { return p.schema.Name }
+
+func (p *partOf[E]) newRun(s *run) partRun { return &partRunOf[E]{p: p, s: s} }
+
+type partRunOf[E any] struct {
+	p  *partOf[E]
+	s  *run
+	ev E
+}
+
+func (pr *partRunOf[E]) decode(r *event.Reader, rec event.Record) error {
+	return pr.p.schema.Decode(r, rec, &pr.ev)
+}
+
+func (pr *partRunOf[E]) observe() { observe(pr.s, pr.p, &pr.ev) }
+
+func (pr *partRunOf[E]) newSlots() slots {
+	return &slotsOf[E]{pr: pr, evs: make([]E, batchRecords)}
+}
+
+type slotsOf[E any] struct {
+	pr  *partRunOf[E]
+	evs []E
+}
+
+func (sl *slotsOf[E]) decode(i int, r *event.Reader, rec event.Record) error {
+	return sl.pr.p.schema.Decode(r, rec, &sl.evs[i])
+}
+
+func (sl *slotsOf[E]) observe(i int) { observe(sl.pr.s, sl.pr.p, &sl.evs[i]) }
+
+// observe offers one event to every live detection of its type.
+func observe[E any](s *run, p *partOf[E], ev *E) {
+	for _, t := range p.rules {
+		rs := &s.rules[t.index]
+		if rs.dead {
+			continue
+		}
+		if perr := t.process(rs, ev); perr != nil {
+			rs.dead = true
+			s.panics = append(s.panics, perr)
+		}
+	}
+}
+
+// process offers ev to one detection: its Match, then its grouping (whose
+// Eval functions are the rule's code too).
+func (t *typed[E]) process(rs *ruleRun, ev *E) *PanicError {
+	return t.guard(StageMatch, func() {
+		if t.match(ev) {
+			t.add(rs, ev)
+		}
+	})
+}
+
+// add puts a match into its group, or groups when a BY field is
+// multivalue, and drops it when a BY field has no value.
+func (t *typed[E]) add(rs *ruleRun, ev *E) {
+	for j, x := range t.by {
+		rs.keyVals[j] = x(rs.keyVals[j][:0], ev)
+		if len(rs.keyVals[j]) == 0 {
+			if !t.fillNull {
+				return // a null BY value: Splunk drops the event
+			}
+			rs.keyVals[j] = append(rs.keyVals[j], fillValue)
+		}
+		rs.key[j] = rs.keyVals[j][0]
+		rs.idx[j] = 0
+	}
+	for j, x := range t.values {
+		rs.vals[j] = x(rs.vals[j][:0], ev)
+		if len(rs.vals[j]) == 0 && t.fillNull {
+			rs.vals[j] = append(rs.vals[j], fillValue)
+		}
+	}
+	at := bin(t.time(ev), t.span)
+	for {
+		// The key and vals lengths match the table's columns by
+		// construction, so Add cannot fail here.
+		_ = rs.table.Add(rs.key, at, rs.vals)
+		// Advance the odometer over multivalue BY fields.
+		j := len(t.by) - 1
+		for ; j >= 0; j-- {
+			rs.idx[j]++
+			if rs.idx[j] < len(rs.keyVals[j]) {
+				rs.key[j] = rs.keyVals[j][rs.idx[j]]
+				break
+			}
+			rs.idx[j] = 0
+			rs.key[j] = rs.keyVals[j][0]
+		}
+		if j < 0 {
+			return
+		}
+	}
+}
+
+// extractor appends an event's values for one BY or stats field.
+type extractor[E any] func(dst []string, ev *E) []string
+
+// compile compiles a detection over events of schema's type: it resolves
+// every field name, checks the output columns and validates its RBA spec.
+func compile[E any](d Detection[E], schema *event.Schema[E], loc *time.Location) (*typed[E], []error) {
+	m := d.Meta()
+	g := d.Grouping()
+	r := &rule{name: m.Name, search: m.SearchName(), span: g.Span, fillNull: g.FillNull,
+		where: append([]Condition(nil), g.Where...), then: g.Then, thenCols: append([]string(nil), g.ThenColumns...)}
+	for _, st := range g.Stats {
+		r.stats = append(r.stats, statSpec{Func: st.Func})
+	}
+	t := &typed[E]{rule: r, match: d.Match, time: schema.Time}
+	var errs []error
+	if m.Name == "" {
+		errs = append(errs, errors.New("meta: empty name"))
+	}
+	if g.Span < 0 {
+		errs = append(errs, fmt.Errorf("grouping: negative span %v", g.Span))
+	}
+	cols := make(map[string]bool)
+	addColumn := func(c string) {
+		if cols[c] {
+			errs = append(errs, fmt.Errorf("grouping: duplicate output column %q", c))
+		}
+		cols[c] = true
+		r.columns = append(r.columns, c)
+	}
+	for i, b := range g.By {
+		var x extractor[E]
+		switch {
+		case b.Eval != nil:
+			x = b.Eval
+		case b.Field == TimeField:
+			x = timeExtractor(g.Span, loc, schema.Time)
+		default:
+			f, err := schema.Field(b.Field)
+			if err != nil {
+				errs = append(errs, fmt.Errorf("grouping: by[%d]: %w", i, err))
+			}
+			x = f.Append
+		}
+		t.by = append(t.by, x)
+		r.byCols = append(r.byCols, b.Column())
+		addColumn(b.Column())
+	}
+	valueIndex := make(map[string]int)
+	for i, s := range g.Stats {
+		arg := -1
+		switch s.Func {
+		case Count:
+			if s.Field != "" {
+				errs = append(errs, fmt.Errorf("grouping: stats[%d]: count takes no field, got %q", i, s.Field))
+			}
+		case Min, Max:
+			if s.Field != TimeField {
+				errs = append(errs, fmt.Errorf("grouping: stats[%d]: %v supports only %s, got %q", i, s.Func, TimeField, s.Field))
+			}
+		case Values, DistinctCount:
+			key := s.Field
+			if s.Eval != nil {
+				key = "eval " + s.Column() // an Eval is its own source
+			}
+			j, ok := valueIndex[key]
+			if !ok {
+				var x extractor[E] = s.Eval
+				if x == nil {
+					f, err := schema.Field(s.Field)
+					if err != nil {
+						errs = append(errs, fmt.Errorf("grouping: stats[%d]: %w", i, err))
+					}
+					x = f.Append
+				}
+				j = len(t.values)
+				valueIndex[key] = j
+				t.values = append(t.values, x)
+				r.valNames = append(r.valNames, key)
+			}
+			arg = j
+		default:
+			errs = append(errs, fmt.Errorf("grouping: stats[%d]: unknown function %v", i, s.Func))
+		}
+		r.statArg = append(r.statArg, arg)
+		addColumn(s.Column())
+	}
+	for i, c := range r.where {
+		switch {
+		case !cols[c.Column]:
+			errs = append(errs, fmt.Errorf("grouping: where[%d]: %q is not an output column", i, c.Column))
+		case c.Op < Greater || c.Op > NotEqual:
+			errs = append(errs, fmt.Errorf("grouping: where[%d]: unknown operator %v", i, c.Op))
+		}
+	}
+	if len(g.ThenColumns) > 0 && g.Then == nil {
+		errs = append(errs, errors.New("grouping: ThenColumns without Then"))
+	}
+	fields := append([]string(nil), r.columns...)
+	for _, c := range g.ThenColumns {
+		if cols[c] {
+			errs = append(errs, fmt.Errorf("grouping: Then column %q is already an output column", c))
+		}
+		fields = append(fields, c)
+	}
+	spec := m.RBA
+	if len(spec.RiskObjects) > 0 || len(spec.ThreatObjects) > 0 || spec.Message != "" {
+		b, err := risk.NewBuilder(spec, fields, risk.Annotations{
+			SearchName:        m.SearchName(),
+			MITRETechniqueIDs: m.Tags.MITREAttackID,
+			MITRETacticIDs:    m.Tags.MITRETacticID,
+			AnalyticStories:   m.Tags.AnalyticStory,
+		})
+		if err != nil {
+			errs = append(errs, fmt.Errorf("rba: %w", err))
+		}
+		r.builder = b
+	}
+	return t, errs
+}

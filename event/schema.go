@@ -1,0 +1,40 @@
+package event
+
+import "time"
+
+// Schema describes an event type to a detection engine: its name, its
+// fields by Splunk name, its event time, and how a record of an input
+// decodes into it. Adding an event type adds a Schema (and the files
+// behind it); the engine needs nothing else.
+type Schema[E any] struct {
+	// Name names the type in messages and listings, such as "sign-in".
+	Name string
+	// Field returns the field with the given Splunk name, or an error
+	// wrapping [ErrUnknownField].
+	Field func(name string) (Field[E], error)
+	// Time returns an event's time.
+	Time func(e *E) time.Time
+	// Decode decodes a record of r into e, which it overwrites, as
+	// [Reader.Decode] does: a *DecodeError for a bad record, an
+	// *OtherKindError for a valid record of another type.
+	Decode func(r *Reader, rec Record, e *E) error
+}
+
+// Typed is the constraint of the event types detections run on: a
+// pointer to the event type with a Schema method, which must not use its
+// receiver (it is called on a nil pointer). Type inference fills it in:
+// for a Detection[SignInEvent], it is *SignInEvent.
+type Typed[E any] interface {
+	*E
+	Schema() *Schema[E]
+}
+
+// Schema returns the schema of sign-ins. It does not use its receiver.
+func (*SignInEvent) Schema() *Schema[SignInEvent] {
+	return &Schema[SignInEvent]{
+		Name:   "sign-in",
+		Field:  LookupField,
+		Time:   (*SignInEvent).Time,
+		Decode: (*Reader).Decode,
+	}
+}
