@@ -9,7 +9,6 @@ import (
 	"runtime/debug"
 	"slices"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/escudo-dev/escudo/aggregate"
@@ -175,16 +174,6 @@ func NewEngine(opts Options, rules ...Rule) (*Engine, error) {
 	}
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
-	}
-	if len(e.parts) > 1 {
-		// Records are not yet routed by their kind: one event type per
-		// engine until they are.
-		var types []string
-		for _, p := range e.parts {
-			types = append(types, p.name())
-		}
-		errs = append(errs, fmt.Errorf("%w: detections of several event types (%s) in one engine are not supported yet", ErrOptions, strings.Join(types, ", ")))
-		return nil, errors.Join(errs...)
 	}
 	if len(e.parts) == 0 {
 		// No detections: records are still read and checked, as sign-ins.

@@ -57,7 +57,8 @@ type batchRecord struct {
 	offset     int64
 	format     event.Format
 	skipped    int64 // records the prefilter passed over just before this one
-	err        error // a framing error reported in place of the record
+	err        error // a framing error, or a record of a kind no detection reads, in place of the record
+	part       int   // the part of the record's event type
 }
 
 func (b *batch) record(i int) event.Record {
@@ -69,10 +70,22 @@ func (b *batch) reset() {
 	b.data, b.recs, b.tail, b.end, b.errs = b.data[:0], b.recs[:0], 0, nil, b.errs[:0]
 }
 
-// route returns the index of the part whose event type a record is. An
-// engine has one part per event type of its detections; with one, every
-// record goes to it, and its decoder reports records of other kinds.
-func (e *Engine) route(event.Record) int { return 0 }
+// route returns the index of the part whose event type a record is, and
+// the record's kind, or -1 when no part reads that kind. An engine has one
+// part per event type of its detections; with one, every record goes to
+// it without a look, and its decoder reports records of other kinds.
+func (e *Engine) route(rec event.Record) (int, string) {
+	if len(e.parts) == 1 {
+		return 0, ""
+	}
+	kind := event.KindOf(rec)
+	for k, p := range e.parts {
+		if p.accepts(kind) {
+			return k, kind
+		}
+	}
+	return -1, kind
+}
 
 func (b *batch) full() bool { return len(b.recs) == batchRecords || len(b.data) >= batchBytes }
 
@@ -162,9 +175,18 @@ func (e *Engine) produce(inputs []*event.Reader, free <-chan *batch, todo chan<-
 			case !e.mayMatch(rec.Data):
 				cur.tail++
 			default:
+				k, kind := e.route(rec)
+				if k < 0 {
+					// A record of a kind no detection reads: counted as
+					// such, never decoded.
+					cur.recs = append(cur.recs, batchRecord{skipped: cur.tail,
+						err: &event.OtherKindError{Source: r.Name, Line: rec.Line, Offset: rec.Offset, Kind: kind}})
+					cur.tail = 0
+					break
+				}
 				start := len(cur.data)
 				cur.data = append(cur.data, rec.Data...)
-				cur.recs = append(cur.recs, batchRecord{start: start, end: len(cur.data), line: rec.Line, offset: rec.Offset, format: rec.Format, skipped: cur.tail})
+				cur.recs = append(cur.recs, batchRecord{start: start, end: len(cur.data), line: rec.Line, offset: rec.Offset, format: rec.Format, skipped: cur.tail, part: k})
 				cur.tail = 0
 			}
 			if err == io.EOF {
@@ -187,7 +209,7 @@ func (e *Engine) decode(s *run, inputs []*event.Reader, todo <-chan *batch, deco
 		for i := range b.recs {
 			err := b.recs[i].err
 			if err == nil {
-				k := e.route(b.record(i))
+				k := b.recs[i].part
 				if b.slots[k] == nil {
 					b.slots[k] = s.parts[k].newSlots()
 				}
@@ -314,7 +336,7 @@ func (s *run) apply(b *batch, r *event.Reader, decoded bool) error {
 		case decoded:
 			err = b.errs[i]
 		default:
-			k = s.e.route(b.record(i))
+			k = rec.part
 			err = s.parts[k].decode(r, b.record(i))
 		}
 		if err != nil {
@@ -325,7 +347,7 @@ func (s *run) apply(b *batch, r *event.Reader, decoded bool) error {
 		}
 		s.counts.Decoded++
 		if decoded {
-			b.slots[s.e.route(b.record(i))].observe(i)
+			b.slots[rec.part].observe(i)
 		} else {
 			s.parts[k].observe()
 		}

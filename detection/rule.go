@@ -73,6 +73,8 @@ type typed[E any] struct {
 type part interface {
 	// name names the event type.
 	name() string
+	// accepts reports whether records of a kind are of this type.
+	accepts(kind string) bool
 	// newRun returns the part's state in a run.
 	newRun(s *run) partRun
 }
@@ -101,6 +103,10 @@ type partOf[E any] struct {
 }
 
 func (p *partOf[E]) name() string { return p.schema.Name }
+
+func (p *partOf[E]) accepts(kind string) bool {
+	return p.schema.Accepts != nil && p.schema.Accepts(kind)
+}
 
 func (p *partOf[E]) newRun(s *run) partRun { return &partRunOf[E]{p: p, s: s} }
 

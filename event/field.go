@@ -56,6 +56,15 @@ type Field[E any] struct {
 	get   func(dst []string, e *E) []string
 }
 
+// NewField returns a field named name (a Splunk name, such as
+// "targetResources{}.type") whose values get appends to dst, for an event
+// type of the caller's own: its [Schema]'s Field function looks fields up
+// among such values. kind is the JSON type of the values and multi says
+// whether the field is an array. get must not keep or modify e.
+func NewField[E any](name string, kind Kind, multi bool, get func(dst []string, e *E) []string) Field[E] {
+	return Field[E]{name: name, kind: kind, multi: multi, get: get}
+}
+
 // lookup returns the field of fs with the given name, or an error
 // wrapping [ErrUnknownField].
 func lookup[E any](fs []Field[E], name string) (Field[E], error) {

@@ -18,6 +18,11 @@ type Schema[E any] struct {
 	// [Reader.Decode] does: a *DecodeError for a bad record, an
 	// *OtherKindError for a valid record of another type.
 	Decode func(r *Reader, rec Record, e *E) error
+	// Accepts reports whether records of a kind (as [KindOf] tells it)
+	// are of this type, so that an engine with detections of several
+	// types hands each record to the right decoder. At most one type may
+	// accept the kind "" (a record that does not say).
+	Accepts func(kind string) bool
 }
 
 // Typed is the constraint of the event types detections run on: a
@@ -36,5 +41,10 @@ func (*SignInEvent) Schema() *Schema[SignInEvent] {
 		Field:  LookupField,
 		Time:   (*SignInEvent).Time,
 		Decode: (*Reader).Decode,
+		Accepts: func(kind string) bool {
+			// A record that does not say what it is has always been read
+			// as a sign-in.
+			return kind == "" || kind == "signIn" || isSignInCategory(kind) || isSignInTable(kind)
+		},
 	}
 }

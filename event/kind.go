@@ -1,0 +1,96 @@
+package event
+
+import (
+	"bytes"
+
+	json "github.com/goccy/go-json"
+)
+
+// KindOf says what kind of record rec is, without decoding it, so that a
+// stream that mixes record kinds can hand each record to the decoder of
+// its type: an Azure Monitor record's category ("SignInLogs",
+// "AuditLogs", "RiskyUsers", …), a Log Analytics row's table (its Type
+// column: "SigninLogs", "AuditLogs", …), or for a Graph object
+// "directoryAudit" when it has an activityDateTime and "signIn" otherwise.
+// It returns "" when the record does not say (no category, no Type, or
+// not a well-formed object), and the record's decoder then decides.
+//
+// It reads the top level of the record only, and stops at the key it
+// looks for, which Microsoft's exports write among the first.
+func KindOf(rec Record) string {
+	switch rec.Format {
+	case AzureMonitor:
+		v, _ := topLevelString(rec.Data, "category")
+		return v
+	case LogAnalytics:
+		v, _ := topLevelString(rec.Data, "Type")
+		return v
+	case Graph:
+		if _, ok := topLevelString(rec.Data, "activityDateTime"); ok {
+			return "directoryAudit"
+		}
+		return "signIn"
+	}
+	return ""
+}
+
+// topLevelString returns the value of the first top-level member named
+// key of the JSON object data, when it is a string, and whether the key
+// is there. It jumps over strings and counts nesting only, as
+// maskCaseVariants does.
+func topLevelString(data []byte, key string) (string, bool) {
+	depth := 0
+	for i := 0; i < len(data); {
+		switch data[i] {
+		case '{', '[':
+			depth++
+			i++
+			continue
+		case '}', ']':
+			depth--
+			i++
+			continue
+		case '"':
+		default:
+			i++
+			continue
+		}
+		start := i + 1
+		end := stringEnd(data, start)
+		if end < 0 {
+			return "", false
+		}
+		i = end + 1
+		if depth != 1 || string(data[start:end]) != key {
+			continue
+		}
+		k := i
+		for k < len(data) && isSpace(data[k]) {
+			k++
+		}
+		if k == len(data) || data[k] != ':' {
+			continue // a value equal to the key, not the key
+		}
+		k++
+		for k < len(data) && isSpace(data[k]) {
+			k++
+		}
+		if k == len(data) || data[k] != '"' {
+			return "", true
+		}
+		vend := stringEnd(data, k+1)
+		if vend < 0 {
+			return "", true
+		}
+		v := data[k+1 : vend]
+		if bytes.IndexByte(v, '\\') >= 0 {
+			var s string
+			if json.Unmarshal(data[k:vend+1], &s) != nil {
+				return "", true
+			}
+			return s, true
+		}
+		return string(v), true
+	}
+	return "", false
+}

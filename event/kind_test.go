@@ -1,0 +1,31 @@
+package event_test
+
+import (
+	"testing"
+
+	"github.com/escudo-dev/escudo/event"
+)
+
+// TestKindOf checks what KindOf tells of a record without decoding it.
+func TestKindOf(t *testing.T) {
+	tests := []struct {
+		name, data string
+		format     event.Format
+		want       string
+	}{
+		{"Azure sign-in", `{"time":"2025-03-14T09:00:00Z","category":"SignInLogs","properties":{"category":"x"}}`, event.AzureMonitor, "SignInLogs"},
+		{"Azure audit, properties first", `{"properties":{"category":"ApplicationManagement"},"category":"AuditLogs"}`, event.AzureMonitor, "AuditLogs"},
+		{"Azure no category", `{"time":"2025-03-14T09:00:00Z","properties":{"category":"UserManagement"}}`, event.AzureMonitor, ""},
+		{"Azure escaped", `{"category":"Audit\u004cogs"}`, event.AzureMonitor, "AuditLogs"},
+		{"Azure value named like the key", `{"x":"category","category":"RiskyUsers"}`, event.AzureMonitor, "RiskyUsers"},
+		{"Log Analytics", `{"TimeGenerated":"2025-03-14T09:00:00Z","Type":"AuditLogs"}`, event.LogAnalytics, "AuditLogs"},
+		{"Graph audit", `{"id":"a","activityDateTime":"2025-03-14T09:00:00Z"}`, event.Graph, "directoryAudit"},
+		{"Graph sign-in", `{"id":"a","createdDateTime":"2025-03-14T09:00:00Z","status":{"activityDateTime":"x"}}`, event.Graph, "signIn"},
+		{"not an object", `[1,2]`, event.AzureMonitor, ""},
+	}
+	for _, tt := range tests {
+		if got := event.KindOf(event.Record{Data: []byte(tt.data), Format: tt.format}); got != tt.want {
+			t.Errorf("%s: KindOf = %q, want %q", tt.name, got, tt.want)
+		}
+	}
+}
