@@ -1,6 +1,7 @@
 package main
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/escudo-dev/escudo/internal/cli/clitest"
@@ -13,3 +14,24 @@ func TestShapes(t *testing.T) { clitest.CheckShapes(t, program()) }
 
 // TestFailures checks the exact message and exit status of each failure.
 func TestFailures(t *testing.T) { clitest.CheckFailures(t, program()) }
+
+// TestListAndRulesByID checks that -list shows each detection's event
+// type, and that -rules takes an ESCU id as well as a name.
+func TestListAndRulesByID(t *testing.T) {
+	out, _, code := clitest.Run(program(), "-list")
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if code != 0 || !strings.Contains(lines[0], "EVENTS") || len(lines) != 14 {
+		t.Fatalf("-list: status %d, %d lines:\n%s", code, len(lines), out)
+	}
+	for _, l := range lines[1:] {
+		if !strings.Contains(l, " sign-in ") {
+			t.Errorf("-list line without its event type: %q", l)
+		}
+	}
+	in := clitest.Formats("azure-monitor-blob.jsonl")
+	byName, _, c1 := clitest.Run(program(), "-json", "-rules", "azure_ad_user_consent_denied_for_oauth_application", in)
+	byID, _, c2 := clitest.Run(program(), "-json", "-rules", "bb093c30-d860-4858-a56e-cd0895d5b49c", in)
+	if c1 != 0 || c2 != 0 || byName == "" || byName != byID {
+		t.Errorf("-rules by id (status %d) differs from by name (status %d):\n%s\n%s", c2, c1, byID, byName)
+	}
+}

@@ -68,8 +68,8 @@ func (p Program) Main(args []string, stdin io.Reader, stdout, stderr io.Writer) 
 	var ruleNames *string
 	var list *bool
 	if p.Catalogue {
-		ruleNames = fs.String("rules", "", "run only these detections: comma-separated names, or their snake_case forms")
-		list = fs.Bool("list", false, "print the catalogue (name, id, type, MITRE ids, risk score) and exit")
+		ruleNames = fs.String("rules", "", "run only these detections: comma-separated names, their snake_case forms, or ids")
+		list = fs.Bool("list", false, "print the catalogue (name, id, type, event type, MITRE ids, risk score) and exit")
 	}
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "usage: %s %s\n", p.Name, p.Usage)
@@ -248,25 +248,30 @@ func plural(n int64, one, many string) string {
 }
 
 // selectRules picks the named detections, in catalogue order. A name
-// matches a detection's name exactly or in its snake_case form.
+// matches a detection's name exactly or in its snake_case form, or its
+// ESCU id.
 func selectRules(all []detection.Rule, names string) ([]detection.Rule, error) {
-	want := make(map[string]bool)
+	want := make(map[string]string) // slug or id → as given
 	for _, n := range strings.Split(names, ",") {
 		if n = strings.TrimSpace(n); n != "" {
-			want[sample.Slug(n)] = true
+			want[sample.Slug(n)] = n
 		}
 	}
 	var out []detection.Rule
 	for _, d := range all {
-		slug := sample.Slug(d.Meta().Name)
-		if want[slug] {
+		m := d.Meta()
+		slug, id := sample.Slug(m.Name), sample.Slug(m.ID)
+		_, byName := want[slug]
+		_, byID := want[id]
+		if byName || byID {
 			out = append(out, d)
 			delete(want, slug)
+			delete(want, id)
 		}
 	}
 	if len(want) > 0 {
 		var unknown []string
-		for n := range want {
+		for _, n := range want {
 			unknown = append(unknown, n)
 		}
 		slices.Sort(unknown)
@@ -278,14 +283,14 @@ func selectRules(all []detection.Rule, names string) ([]detection.Rule, error) {
 // writeCatalogue prints one line per detection.
 func writeCatalogue(w io.Writer, dets []detection.Rule) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "NAME\tID\tTYPE\tMITRE\tRISK SCORE")
+	fmt.Fprintln(tw, "NAME\tID\tTYPE\tEVENTS\tMITRE\tRISK SCORE")
 	for _, d := range dets {
 		m := d.Meta()
 		score := "-"
 		for _, ro := range m.RBA.RiskObjects {
 			score = strconv.Itoa(ro.Score)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", m.Name, m.ID, m.Type, strings.Join(m.Tags.MITREAttackID, ","), score)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", m.Name, m.ID, m.Type, d.EventType(), strings.Join(m.Tags.MITREAttackID, ","), score)
 	}
 	tw.Flush()
 }
