@@ -30,6 +30,31 @@ func (s keySet) exact(key []byte) bool {
 		case "AADTenantId", "AppDisplayName", "AppId", "AuthenticationDetails", "AuthenticationProtocol", "AuthenticationRequirement", "Category", "ClientAppUsed", "ConditionalAccessPolicies", "ConditionalAccessStatus", "CorrelationId", "CreatedDateTime", "CrossTenantAccessType", "DeviceDetail", "IPAddress", "Id", "Identity", "IsInteractive", "Level", "Location", "LocationDetails", "MfaDetail", "OperationName", "ProcessingTimeInMilliseconds", "ResourceDisplayName", "ResourceIdentity", "ResultDescription", "ResultType", "RiskDetail", "RiskEventTypes", "RiskEventTypes_V2", "RiskLevelAggregated", "RiskLevelDuringSignIn", "RiskState", "ServicePrincipalId", "ServicePrincipalName", "Status", "TimeGenerated", "TokenIssuerType", "Type", "UserAgent", "UserDisplayName", "UserId", "UserPrincipalName", "UserType":
 			return true
 		}
+	case auditGraphTop:
+		switch string(key) {
+		case "activityDateTime", "activityDisplayName", "additionalDetails", "category", "correlationId", "createdDateTime", "id", "initiatedBy", "loggedByService", "operationType", "provisioningSteps", "result", "resultReason", "targetResources", "userAgent":
+			return true
+		}
+	case auditNested:
+		switch string(key) {
+		case "app", "appId", "displayName", "groupType", "homeTenantId", "homeTenantName", "id", "ipAddress", "key", "modifiedProperties", "newValue", "oldValue", "servicePrincipalId", "servicePrincipalName", "type", "user", "userPrincipalName", "userType", "value":
+			return true
+		}
+	case auditAzureTop:
+		switch string(key) {
+		case "Level", "callerIpAddress", "category", "correlationId", "identity", "level", "location", "operationName", "properties", "resultDescription", "resultType", "tenantId", "time":
+			return true
+		}
+	case auditAzureNested:
+		switch string(key) {
+		case "activityDateTime", "activityDisplayName", "additionalDetails", "app", "appId", "category", "correlationId", "createdDateTime", "displayName", "groupType", "homeTenantId", "homeTenantName", "id", "initiatedBy", "ipAddress", "key", "loggedByService", "modifiedProperties", "newValue", "oldValue", "operationType", "provisioningSteps", "result", "resultReason", "servicePrincipalId", "servicePrincipalName", "targetResources", "type", "user", "userAgent", "userPrincipalName", "userType", "value":
+			return true
+		}
+	case auditLATop:
+		switch string(key) {
+		case "AADOperationType", "AADTenantId", "ActivityDateTime", "ActivityDisplayName", "AdditionalDetails", "Category", "CorrelationId", "CreatedDateTime", "Id", "Identity", "InitiatedBy", "Level", "Location", "LoggedByService", "OperationName", "Result", "ResultDescription", "ResultReason", "ResultType", "TargetResources", "TimeGenerated", "Type":
+			return true
+		}
 	}
 	return false
 }
@@ -61,6 +86,31 @@ func (s keySet) folded(lower []byte) bool {
 	case laTop:
 		switch string(lower) {
 		case "aadtenantid", "appdisplayname", "appid", "authenticationdetails", "authenticationprotocol", "authenticationrequirement", "category", "clientappused", "conditionalaccesspolicies", "conditionalaccessstatus", "correlationid", "createddatetime", "crosstenantaccesstype", "devicedetail", "id", "identity", "ipaddress", "isinteractive", "level", "location", "locationdetails", "mfadetail", "operationname", "processingtimeinmilliseconds", "resourcedisplayname", "resourceidentity", "resultdescription", "resulttype", "riskdetail", "riskeventtypes", "riskeventtypes_v2", "risklevelaggregated", "risklevelduringsignin", "riskstate", "serviceprincipalid", "serviceprincipalname", "status", "timegenerated", "tokenissuertype", "type", "useragent", "userdisplayname", "userid", "userprincipalname", "usertype":
+			return true
+		}
+	case auditGraphTop:
+		switch string(lower) {
+		case "activitydatetime", "activitydisplayname", "additionaldetails", "category", "correlationid", "createddatetime", "id", "initiatedby", "loggedbyservice", "operationtype", "provisioningsteps", "result", "resultreason", "targetresources", "useragent":
+			return true
+		}
+	case auditNested:
+		switch string(lower) {
+		case "app", "appid", "displayname", "grouptype", "hometenantid", "hometenantname", "id", "ipaddress", "key", "modifiedproperties", "newvalue", "oldvalue", "serviceprincipalid", "serviceprincipalname", "type", "user", "userprincipalname", "usertype", "value":
+			return true
+		}
+	case auditAzureTop:
+		switch string(lower) {
+		case "calleripaddress", "category", "correlationid", "identity", "level", "location", "operationname", "properties", "resultdescription", "resulttype", "tenantid", "time":
+			return true
+		}
+	case auditAzureNested:
+		switch string(lower) {
+		case "activitydatetime", "activitydisplayname", "additionaldetails", "app", "appid", "category", "correlationid", "createddatetime", "displayname", "grouptype", "hometenantid", "hometenantname", "id", "initiatedby", "ipaddress", "key", "loggedbyservice", "modifiedproperties", "newvalue", "oldvalue", "operationtype", "provisioningsteps", "result", "resultreason", "serviceprincipalid", "serviceprincipalname", "targetresources", "type", "user", "useragent", "userprincipalname", "usertype", "value":
+			return true
+		}
+	case auditLATop:
+		switch string(lower) {
+		case "aadoperationtype", "aadtenantid", "activitydatetime", "activitydisplayname", "additionaldetails", "category", "correlationid", "createddatetime", "id", "identity", "initiatedby", "level", "location", "loggedbyservice", "operationname", "result", "resultdescription", "resultreason", "resulttype", "targetresources", "timegenerated", "type":
 			return true
 		}
 	}
