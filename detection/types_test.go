@@ -137,3 +137,63 @@ type badProvisioningRule struct{ provisioningRule }
 func (badProvisioningRule) Grouping() detection.Grouping[provisioning] {
 	return detection.Grouping[provisioning]{By: []detection.By[provisioning]{{Field: "jobID"}}, Stats: []detection.Stat[provisioning]{{Func: detection.Count}}}
 }
+
+// auditByOperation counts audit events by operation and result.
+type auditByOperation struct{}
+
+func (auditByOperation) Meta() detection.Meta { return detection.Meta{Name: "audit by operation"} }
+
+func (auditByOperation) Match(ev *event.AuditEvent) bool { return ev.ActivityDisplayName != "" }
+
+func (auditByOperation) Grouping() detection.Grouping[event.AuditEvent] {
+	return detection.Grouping[event.AuditEvent]{
+		By:    []detection.By[event.AuditEvent]{{Field: "operationName"}, {Field: "result"}},
+		Stats: []detection.Stat[event.AuditEvent]{{Func: detection.Count}, {Func: detection.Values, Field: "targetResources{}.type", As: "types"}},
+	}
+}
+
+// TestSignInsAndAudits runs a sign-in rule and an audit rule in one pass
+// over Azure Monitor records of both types, interleaved: each finds what
+// it finds over the same input alone, in strict mode, for any number of
+// workers.
+func TestSignInsAndAudits(t *testing.T) {
+	signIns := readTestdata(t, "formats", "azure-monitor-blob.jsonl")
+	audits := readTestdata(t, "formats", "audit", "azure-monitor.jsonl")
+	// Interleave the two files line by line.
+	a, b := bytes.SplitAfter(signIns, []byte("\n")), bytes.SplitAfter(audits, []byte("\n"))
+	var mixed []byte
+	for i := 0; i < max(len(a), len(b)); i++ {
+		if i < len(a) {
+			mixed = append(mixed, a[i]...)
+		}
+		if i < len(b) {
+			mixed = append(mixed, b[i]...)
+		}
+	}
+	run := func(opts detection.Options, rs ...detection.Rule) (*detection.Result, []string) {
+		eng, err := detection.NewEngine(opts, rs...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := eng.Run(context.Background(), event.NewReader(bytes.NewReader(mixed)))
+		if err != nil {
+			t.Fatalf("strict run over signs-ins and audits: %v", err)
+		}
+		return res, jsonLines(res.Findings)
+	}
+	consent, audit := detection.Of[event.SignInEvent](consentRule()), detection.Of[event.AuditEvent](auditByOperation{})
+	_, wantSignIn := run(detection.Options{}, consent)
+	_, wantAudit := run(detection.Options{}, audit)
+	if len(wantSignIn) == 0 || len(wantAudit) < 5 {
+		t.Fatalf("alone: %d sign-in and %d audit findings; the test needs both", len(wantSignIn), len(wantAudit))
+	}
+	for _, workers := range []int{1, 2, 3} {
+		res, got := run(detection.Options{Workers: workers}, consent, audit)
+		if diff := cmp.Diff(append(wantSignIn, wantAudit...), got); diff != "" {
+			t.Errorf("%d workers: findings differ from each rule alone (-want +got):\n%s", workers, diff)
+		}
+		if res.Counts.Other != 0 || res.Counts.Bad != 0 || res.Counts.Decoded != res.Counts.Records {
+			t.Errorf("%d workers: counts %+v: every record is of one of the two types", workers, res.Counts)
+		}
+	}
+}

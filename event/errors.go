@@ -17,6 +17,9 @@ var (
 	ErrNotObject = errors.New("record is not a JSON object")
 	// ErrMissingTime means a record has no event time.
 	ErrMissingTime = errors.New("missing event time")
+	// ErrOtherKind means a record is valid but of another kind than the
+	// one being read; see [OtherKindError].
+	ErrOtherKind = errors.New("record of another kind")
 	// ErrCSV means a row of a CSV export is malformed: a stray quote, or
 	// a number of fields other than the header's.
 	ErrCSV = errors.New("invalid CSV")
@@ -154,11 +157,13 @@ func (e *InputError) Error() string {
 // Unwrap returns e.Err.
 func (e *InputError) Unwrap() error { return e.Err }
 
-// OtherKindError reports a valid record of another kind than sign-ins in
-// a stream that mixes them, as an Entra diagnostic setting streams
-// sign-ins, audit logs, provisioning logs and risk events together. Such
-// a record is not bad input: a [Reader] counts it in [Counts].Other, by
-// kind, and skips it, in strict mode too. It matches [ErrNotSignIn].
+// OtherKindError reports a valid record of another kind than the one
+// being read (sign-ins, for a Reader's Read; audit events, for
+// DecodeAudit) in a stream that mixes them, as an Entra diagnostic setting
+// streams sign-ins, audit logs, provisioning logs and risk events
+// together. Such a record is not bad input: a [Reader] counts it in
+// [Counts].Other, by kind, and skips it, in strict mode too. It matches
+// [ErrOtherKind] and [ErrNotSignIn].
 type OtherKindError struct {
 	// Source names the input, as set in Reader.Name; may be empty.
 	Source string
@@ -173,9 +178,10 @@ type OtherKindError struct {
 
 // Error implements the error interface.
 func (e *OtherKindError) Error() string {
-	return cmp.Or(e.Source, "line") + ":" + strconv.Itoa(e.Line) + ": " + ErrNotSignIn.Error() + ": " + strconv.Quote(e.Kind) +
+	return cmp.Or(e.Source, "line") + ":" + strconv.Itoa(e.Line) + ": " + ErrOtherKind.Error() + ": " + strconv.Quote(e.Kind) +
 		" (byte " + strconv.FormatInt(e.Offset, 10) + ")"
 }
 
-// Is reports whether target is ErrNotSignIn.
-func (e *OtherKindError) Is(target error) bool { return target == ErrNotSignIn }
+// Is reports whether target is ErrOtherKind, or ErrNotSignIn, which the
+// sign-in reader has always used for these records.
+func (e *OtherKindError) Is(target error) bool { return target == ErrOtherKind || target == ErrNotSignIn }

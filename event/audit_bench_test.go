@@ -1,0 +1,49 @@
+package event_test
+
+import (
+	"bytes"
+	"io"
+	"os"
+	"testing"
+
+	"github.com/escudo-dev/escudo/event"
+)
+
+// BenchmarkDecodeAudit decodes the audit dataset's records in each format,
+// framed once beforehand, so that it measures decoding alone.
+func BenchmarkDecodeAudit(b *testing.B) {
+	for _, af := range auditFiles {
+		file, err := os.Open(auditPath(af.name))
+		if err != nil {
+			b.Fatal(err)
+		}
+		r := event.NewReader(file)
+		var recs []event.Record
+		var size int64
+		for {
+			rec, err := r.ReadRecord()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				b.Fatal(err)
+			}
+			rec.Data = bytes.Clone(rec.Data)
+			recs = append(recs, rec)
+			size += int64(len(rec.Data))
+		}
+		file.Close()
+		b.Run(af.name, func(b *testing.B) {
+			b.SetBytes(size)
+			b.ReportAllocs()
+			var ev event.AuditEvent
+			for b.Loop() {
+				for _, rec := range recs {
+					if err := event.DecodeAudit(af.name, rec, &ev); err != nil {
+						b.Fatal(err)
+					}
+				}
+			}
+		})
+	}
+}
