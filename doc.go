@@ -9,12 +9,12 @@
 //
 // # Pipeline
 //
-//	bytes ──event.Reader──▶ event.SignInEvent ──detection.Engine──▶ detection.Finding ──Finding.Risk──▶ risk.Event ──risk.IncidentEngine──▶ risk.Incident
+//	bytes ──event.Reader──▶ event.SignInEvent ──detection.Engine──▶ detection.Finding ──Engine.Risk──▶ risk.Event ──risk.IncidentEngine──▶ risk.Incident
 //
 //	eng, err := detection.NewEngine(detection.Options{}, detection.Of(rules.O365UserConsentDenied()))
 //	res, err := eng.Run(ctx, event.NewReader(f)) // one pass, every detection
 //	for _, f := range res.Findings {             // SPL result rows, sorted
-//		for _, ev := range f.Risk() { ... }      // Splunk risk events
+//		events, _ := eng.Risk(f)                 // Splunk risk events, by the rule's RBA spec
 //	}
 //
 // # Packages

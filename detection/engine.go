@@ -272,17 +272,49 @@ type Result struct {
 	// Partial reports a run that stopped before the end of its input, by
 	// cancellation or at a bad record; Findings cover only what was read.
 	Partial bool
+
+	engine *Engine // for Risk
 }
 
-// Risk returns the risk events of all findings, in finding order.
+// Risk returns the risk events of the result's findings, in finding
+// order, by their detections' RBA specs (see [Engine.Risk]).
 func (r *Result) Risk() []risk.Event {
+	if r.engine == nil {
+		return nil
+	}
+	out, _ := r.engine.Risk(r.Findings...)
+	return out
+}
+
+// Risk is the risk stage: it returns the risk events of findings, in
+// order, each by the RBA spec of the engine's detection that the finding
+// names (Finding.Detection): one risk event per risk-object value, with
+// the threat objects attached. A detection without risk objects gives
+// none. A finding that names no detection of the engine is an error
+// (the others still give their events).
+func (e *Engine) Risk(findings ...Finding) ([]risk.Event, error) {
 	var out []risk.Event
-	for _, f := range r.Findings {
-		if f.builder != nil {
-			out = f.builder.Append(out, f)
+	var errs []error
+	for _, f := range findings {
+		r := e.rule(f.Detection)
+		switch {
+		case r == nil:
+			errs = append(errs, fmt.Errorf("risk: finding of %q, a detection the engine does not have", f.Detection))
+		case r.builder != nil:
+			out = r.builder.Append(out, f)
 		}
 	}
-	return out
+	return out, errors.Join(errs...)
+}
+
+// rule returns the named detection, or nil.
+func (e *Engine) rule(name string) *rule {
+	for _, r := range e.rules {
+		if r.name == name {
+			return r
+		}
+	}
+	return nil
 }
 
 // RunEvents is Run over events that are already decoded, such as those of
@@ -463,7 +495,7 @@ func (r *rule) guard(stage string, fn func()) (perr *PanicError) {
 
 // finish turns the tables into findings.
 func (s *run) finish(partial bool, stop error) (*Result, error) {
-	res := &Result{Counts: s.counts, OtherKinds: s.kinds, Errors: s.errs, Partial: partial}
+	res := &Result{Counts: s.counts, OtherKinds: s.kinds, Errors: s.errs, Partial: partial, engine: s.e}
 	for i, r := range s.e.rules {
 		rs := &s.rules[i]
 		if rs.dead {
@@ -501,7 +533,6 @@ func (r *rule) finding(row aggregate.Row, loc *time.Location) Finding {
 		Count:      row.Count,
 		FirstTime:  row.First,
 		LastTime:   row.Last,
-		builder:    r.builder,
 	}
 	for j, name := range r.byCols {
 		f.Columns = append(f.Columns, Column{Name: name, Kind: Text, Values: []string{row.Key[j]}})
@@ -582,9 +613,6 @@ func (r *rule) thenStage(fs []Finding) (out []Finding, perr *PanicError) {
 		return fs, nil
 	}
 	perr = r.guard(StageThen, func() { out = r.then(fs) })
-	for i := range out {
-		out[i].builder = r.builder
-	}
 	return out, perr
 }
 

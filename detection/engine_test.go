@@ -395,9 +395,30 @@ func TestRisk(t *testing.T) {
 	if diff := cmp.Diff(want, res.Risk()); diff != "" {
 		t.Errorf("risk events (-want +got):\n%s", diff)
 	}
-	if diff := cmp.Diff(want, res.Findings[0].Risk()); diff != "" {
-		t.Errorf("Finding.Risk (-want +got):\n%s", diff)
+	// The risk stage takes any finding: here one rebuilt by hand from
+	// the engine's, with the same columns and times.
+	eng, err := detection.NewEngine(detection.Options{}, of(consentRule())...)
+	if err != nil {
+		t.Fatal(err)
 	}
+	f := res.Findings[0]
+	byHand := detection.Finding{Detection: f.Detection, Columns: f.Columns, Count: f.Count, FirstTime: f.FirstTime, LastTime: f.LastTime}
+	if diff := cmp.Diff(want, riskOf(t, eng, byHand)); diff != "" {
+		t.Errorf("Engine.Risk (-want +got):\n%s", diff)
+	}
+	if _, err := eng.Risk(detection.Finding{Detection: "nope"}); err == nil {
+		t.Error("Engine.Risk of a finding of an unknown detection: no error")
+	}
+}
+
+// riskOf is eng.Risk, failing the test on an error.
+func riskOf(t testing.TB, eng *detection.Engine, fs ...detection.Finding) []risk.Event {
+	t.Helper()
+	evs, err := eng.Risk(fs...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return evs
 }
 
 // failingReader fails after its data, like a broken disk or network.
@@ -559,4 +580,27 @@ func of(ds ...detection.Detection[event.SignInEvent]) []detection.Rule {
 		}
 	}
 	return out
+}
+
+// TestFindingUnmarshalErrors checks what a finding's JSON form refuses.
+func TestFindingUnmarshalErrors(t *testing.T) {
+	for _, in := range []string{`[1]`, `"x"`, `{"a":{"b":1}}`, `{"a":[1,2]}`, `{"a":true}`, `{"a":"x"`} {
+		var f detection.Finding
+		if err := f.UnmarshalJSON([]byte(in)); err == nil {
+			t.Errorf("UnmarshalJSON(%s) = nil, want an error", in)
+		}
+	}
+	var f detection.Finding
+	if err := f.UnmarshalJSON([]byte(`{"user":"a","count":3,"src":["x","y"],"lastTime":"2025-03-14T09:00:01"}`)); err != nil {
+		t.Fatal(err)
+	}
+	want := detection.Finding{Columns: []detection.Column{
+		{Name: "user", Kind: detection.Text, Values: []string{"a"}},
+		{Name: "count", Kind: detection.Number, Values: []string{"3"}},
+		{Name: "src", Kind: detection.Multi, Values: []string{"x", "y"}},
+		{Name: "lastTime", Kind: detection.Text, Values: []string{"2025-03-14T09:00:01"}},
+	}, Count: 3, LastTime: time.Date(2025, 3, 14, 9, 0, 1, 0, time.UTC)}
+	if diff := cmp.Diff(want, f); diff != "" {
+		t.Errorf("UnmarshalJSON (-want +got):\n%s", diff)
+	}
 }

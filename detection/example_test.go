@@ -57,7 +57,12 @@ func Example() {
 	}
 	for _, f := range res.Findings {
 		fmt.Println(string(f.AppendJSON(nil)))
-		for _, ev := range f.Risk() {
+		events, err := eng.Risk(f) // the risk stage: by the detection's RBA spec
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		for _, ev := range events {
 			fmt.Println(ev.RiskObject, ev.RiskScore, ev.RiskMessage)
 		}
 	}

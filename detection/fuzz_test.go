@@ -59,7 +59,7 @@ func findingsOf(t *testing.T, input []byte, ds ...detection.Detection[event.Sign
 		out = append(out, ' ')
 		out = f.AppendJSON(out)
 		out = append(out, '\n')
-		for _, ev := range f.Risk() {
+		for _, ev := range riskOf(t, eng, f) {
 			b, err := ev.MarshalJSON()
 			if err != nil {
 				t.Fatal(err)

@@ -46,7 +46,7 @@ func outcome(t *testing.T, opts detection.Options, input []byte, ds ...detection
 	var b strings.Builder
 	for _, f := range res.Findings {
 		b.WriteString(f.Detection + " " + string(f.AppendJSON(nil)) + "\n")
-		for _, ev := range f.Risk() {
+		for _, ev := range riskOf(t, eng, f) {
 			j, _ := ev.MarshalJSON()
 			b.Write(j)
 			b.WriteByte('\n')

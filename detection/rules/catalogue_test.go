@@ -48,7 +48,7 @@ func findingsOver(t *testing.T, inputs [][]byte, opts detection.Options, ds ...d
 	var out []string
 	for _, f := range res.Findings {
 		out = append(out, f.Detection+" "+string(f.AppendJSON(nil)))
-		for _, ev := range f.Risk() {
+		for _, ev := range must2(eng.Risk(f)) {
 			b, _ := ev.MarshalJSON()
 			out = append(out, string(b))
 		}
@@ -119,4 +119,12 @@ func TestDetectFindsGolden(t *testing.T) {
 func must(s string) []byte {
 	b, _ := (detection.Finding{Columns: []detection.Column{{Name: "x", Kind: detection.Text, Values: []string{s}}}}).MarshalJSON()
 	return b[len(`{"x":`) : len(b)-1]
+}
+
+// must2 returns v, panicking on an error the test cannot have.
+func must2[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
 }

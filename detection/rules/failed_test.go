@@ -481,7 +481,7 @@ func TestFailedFromIPRisk(t *testing.T) {
 		t.Fatalf("got %d findings, want 1", len(fs))
 	}
 	var got []string
-	for _, ev := range fs[0].Risk() {
+	for _, ev := range riskOf(t, rules.AzureADHighNumberOfFailedAuthenticationsFromIP(), fs[0]) {
 		got = append(got, fmt.Sprintf("%s %s %d %v %q", ev.RiskObject, ev.RiskObjectType, ev.RiskScore, ev.ThreatObject, ev.RiskMessage))
 	}
 	msg := `"192.0.2.1 failed to authenticate more than 20 times in the span of 10 minutes."`
@@ -601,7 +601,7 @@ func TestFailedMessages(t *testing.T) {
 			if len(fs) != 1 {
 				t.Fatalf("got %d findings, want 1", len(fs))
 			}
-			evs := fs[0].Risk()
+			evs := riskOf(t, tc.d, fs[0])
 			if len(evs) == 0 {
 				t.Fatal("no risk events")
 			}

@@ -482,7 +482,7 @@ func TestMFAFailedRequestsMessage(t *testing.T) {
 	}))
 	var got []string
 	for _, f := range fs {
-		for _, ev := range f.Risk() {
+		for _, ev := range riskOf(t, d, f) {
 			got = append(got, ev.RiskMessage)
 		}
 	}

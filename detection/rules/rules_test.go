@@ -11,6 +11,7 @@ import (
 	"github.com/escudo-dev/escudo/detection/detectiontest"
 	"github.com/escudo-dev/escudo/detection/rules"
 	"github.com/escudo-dev/escudo/event"
+	"github.com/escudo-dev/escudo/risk"
 )
 
 // TestConformance checks every built-in rule's metadata, grouping and
@@ -153,4 +154,18 @@ func of(ds ...detection.Detection[event.SignInEvent]) []detection.Rule {
 		out[i] = detection.Of(d)
 	}
 	return out
+}
+
+// riskOf runs the risk stage of an engine holding d over findings of d.
+func riskOf(t testing.TB, d detection.Detection[event.SignInEvent], fs ...detection.Finding) []risk.Event {
+	t.Helper()
+	eng, err := detection.NewEngine(detection.Options{}, detection.Of(d))
+	if err != nil {
+		t.Fatal(err)
+	}
+	evs, err := eng.Risk(fs...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return evs
 }
