@@ -81,7 +81,6 @@ func (f Finding) Value(column string) (string, bool) {
 // It implements [risk.Finding].
 func (f Finding) Time() time.Time { return f.LastTime }
 
-
 // Clone returns a copy of f that shares no slices with it.
 func (f Finding) Clone() Finding {
 	c := f
