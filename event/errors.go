@@ -184,4 +184,6 @@ func (e *OtherKindError) Error() string {
 
 // Is reports whether target is ErrOtherKind, or ErrNotSignIn, which the
 // sign-in reader has always used for these records.
-func (e *OtherKindError) Is(target error) bool { return target == ErrOtherKind || target == ErrNotSignIn }
+func (e *OtherKindError) Is(target error) bool {
+	return target == ErrOtherKind || target == ErrNotSignIn
+}
