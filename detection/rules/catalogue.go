@@ -12,6 +12,9 @@ func All() []detection.Rule {
 	for _, d := range SignIns() {
 		all = append(all, detection.Of(d))
 	}
+	for _, d := range Audits() {
+		all = append(all, detection.Of(d))
+	}
 	return all
 }
 

@@ -87,7 +87,7 @@ func TestDetectFindsGolden(t *testing.T) {
 		m := d.Meta()
 		dir := sample.Slug(m.Name)
 		t.Run(dir, func(t *testing.T) {
-			in := testdata(dir, "signins.jsonl")
+			in := testdata(dir, sampleFile(d))
 			var out, errb bytes.Buffer
 			if code := p.Main([]string{"-json", "-rules", dir, in}, nil, &out, &errb); code != 0 {
 				t.Fatalf("exit %d: %s", code, errb.String())

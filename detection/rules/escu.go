@@ -57,6 +57,10 @@ func attackTactics(techniques ...string) []string {
 			out = append(out, "TA0001")
 		case "T1586": // Compromise Accounts
 			out = append(out, "TA0042")
+		case "T1098": // Account Manipulation
+			out = append(out, "TA0003", "TA0004")
+		case "T1136": // Create Account
+			out = append(out, "TA0003")
 		}
 	}
 	slices.Sort(out)

@@ -29,7 +29,7 @@ func program() cli.Program {
 	all := rules.All()
 	var samples []string
 	for _, d := range all {
-		samples = append(samples, sample.Dir(d.Meta().Name)+"/signins.jsonl")
+		samples = append(samples, sample.Dir(d.Meta().Name)+"/"+sample.File(d.EventType()))
 	}
 	return cli.Program{
 		Name:       "detect",

@@ -20,13 +20,21 @@ func TestFailures(t *testing.T) { clitest.CheckFailures(t, program()) }
 func TestListAndRulesByID(t *testing.T) {
 	out, _, code := clitest.Run(program(), "-list")
 	lines := strings.Split(strings.TrimSpace(out), "\n")
-	if code != 0 || !strings.Contains(lines[0], "EVENTS") || len(lines) != 14 {
+	if code != 0 || !strings.Contains(lines[0], "EVENTS") || len(lines) != 16 {
 		t.Fatalf("-list: status %d, %d lines:\n%s", code, len(lines), out)
 	}
+	audits := 0
 	for _, l := range lines[1:] {
-		if !strings.Contains(l, " sign-in ") {
+		switch {
+		case strings.Contains(l, " sign-in "):
+		case strings.Contains(l, " audit "):
+			audits++
+		default:
 			t.Errorf("-list line without its event type: %q", l)
 		}
+	}
+	if audits != 2 {
+		t.Errorf("-list: %d audit rules, want 2", audits)
 	}
 	in := clitest.Formats("azure-monitor-blob.jsonl")
 	byName, _, c1 := clitest.Run(program(), "-json", "-rules", "azure_ad_user_consent_denied_for_oauth_application", in)

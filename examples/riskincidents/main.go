@@ -62,7 +62,11 @@ func program() cli.IncidentProgram {
 	all := rules.All()
 	var samples []string
 	for _, d := range all {
-		samples = append(samples, sample.Dir(d.Meta().Name)+"/signins.jsonl")
+		// The sign-in samples only: the golden incidents are those of the
+		// sign-in catalogue; the audit rules run on any audit records given.
+		if d.EventType() == "sign-in" {
+			samples = append(samples, sample.Dir(d.Meta().Name)+"/"+sample.File(d.EventType()))
+		}
 	}
 	return cli.IncidentProgram{
 		Name:         "riskincidents",

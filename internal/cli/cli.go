@@ -197,12 +197,27 @@ func (p Program) Main(args []string, stdin io.Reader, stdout, stderr io.Writer) 
 		fmt.Fprintf(stderr, "%s: results are partial (%d records read)\n", p.Name, res.Counts.Records)
 		return ExitError
 	case res.Counts.Decoded+res.Counts.Prefiltered == 0:
-		fmt.Fprintf(stderr, "%s: no sign-in records in %s: %s\n", p.Name, strings.Join(names(inputs), ", "), nothingRead(res))
+		fmt.Fprintf(stderr, "%s: no %s records in %s: %s\n", p.Name, eventTypes(dets), strings.Join(names(inputs), ", "), nothingRead(res))
 		return ExitError
 	case runErr != nil:
 		return ExitError
 	}
 	return ExitOK
+}
+
+// eventTypes names the event types the detections read: "sign-in", or
+// "sign-in or audit".
+func eventTypes(dets []detection.Rule) string {
+	var types []string
+	for _, d := range dets {
+		if t := d.EventType(); !slices.Contains(types, t) {
+			types = append(types, t)
+		}
+	}
+	if len(types) == 0 {
+		return "sign-in"
+	}
+	return strings.Join(types, " or ")
 }
 
 func isDecodeError(err error) bool {

@@ -17,6 +17,16 @@ func Dir(rule string) string {
 	return "testdata/" + Slug(rule)
 }
 
+// File returns the name of a rule's sample file in its directory, by the
+// rule's event type: audit.jsonl for audit rules, signins.jsonl for the
+// others.
+func File(eventType string) string {
+	if eventType == "audit" {
+		return "audit.jsonl"
+	}
+	return "signins.jsonl"
+}
+
 // Slug is a rule name lowercased, with every character other than a-z and
 // 0-9 replaced by '_'.
 func Slug(rule string) string {

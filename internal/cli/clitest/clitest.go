@@ -26,8 +26,10 @@ import (
 // JSON-lines file holding the same sign-ins.
 type Shape struct {
 	File, Twin string
-	// Stderr is what the program prints on standard error for File.
-	Stderr string
+	// Stderr is what the program prints on standard error for File;
+	// StderrAudit, what a program with audit rules prints, which reads
+	// the AuditLogs records as events.
+	Stderr, StderrAudit string
 	// WholeSeconds is set for exports whose times lose the fraction of a
 	// second (the CSV exports keep milliseconds, or none): risk events'
 	// _time, which keeps the fraction, is then compared to the second.
@@ -45,7 +47,8 @@ func Shapes() []Shape {
 		{File: "azure-monitor-utf16be.jsonl", Twin: "azure-monitor-blob.jsonl"},
 		{File: "azure-monitor-quirks.jsonl", Twin: "azure-monitor-blob.jsonl"},
 		{File: "azure-monitor-mixed.jsonl", Twin: "azure-monitor-blob.jsonl",
-			Stderr: "%s: 6 records of other kinds (AuditLogs: 2, MicrosoftGraphActivityLogs: 1, ProvisioningLogs: 1, RiskyUsers: 1, UserRiskEvents: 1) skipped\n"},
+			Stderr:      "%s: 6 records of other kinds (AuditLogs: 2, MicrosoftGraphActivityLogs: 1, ProvisioningLogs: 1, RiskyUsers: 1, UserRiskEvents: 1) skipped\n",
+			StderrAudit: "%s: 4 records of other kinds (MicrosoftGraphActivityLogs: 1, ProvisioningLogs: 1, RiskyUsers: 1, UserRiskEvents: 1) skipped\n"},
 		{File: "log-analytics.csv", Twin: "log-analytics.jsonl", WholeSeconds: true},
 		{File: "entra-admin-center.csv", Twin: "graph.jsonl", WholeSeconds: true},
 	}
@@ -73,10 +76,11 @@ func CheckShapes(t *testing.T, p cli.Program) {
 					t.Fatalf("%s %s: status %d, output %q; want 0 and findings", mode, s.Twin, code, want)
 				}
 				got, errOut, code := Run(p, mode, Formats(s.File))
-				wantErr := ""
-				if s.Stderr != "" {
-					wantErr = strings.ReplaceAll(s.Stderr, "%s", p.Name)
+				wantErr := s.Stderr
+				if readsAudits(p) && s.StderrAudit != "" {
+					wantErr = s.StderrAudit
 				}
+				wantErr = strings.ReplaceAll(wantErr, "%s", p.Name)
 				if code != 0 || errOut != wantErr {
 					t.Errorf("%s %s: status %d, stderr %q; want 0, %q", mode, s.File, code, errOut, wantErr)
 				}
@@ -94,6 +98,16 @@ func CheckShapes(t *testing.T, p cli.Program) {
 // wholeSeconds drops the fraction of a second from risk events' _time.
 func wholeSeconds(s string) string {
 	return regexp.MustCompile(`("_time":"[^".]*)\.[0-9]+Z"`).ReplaceAllString(s, `${1}Z"`)
+}
+
+// readsAudits reports whether p has detections of audit events.
+func readsAudits(p cli.Program) bool {
+	for _, d := range p.Detections {
+		if d.EventType() == "audit" {
+			return true
+		}
+	}
+	return false
 }
 
 // Gzip returns data gzip-compressed.
@@ -122,7 +136,8 @@ func Write(t *testing.T, name string, data []byte) string {
 
 // Failure is one failure case: an input, the arguments before it, and the
 // exact stderr and exit status expected, with %[1]s standing for the
-// program's name and %[2]s for the input's path.
+// program's name, %[2]s for the input's path and %[3]s for the event types
+// the program reads ("sign-in", "sign-in or audit").
 type Failure struct {
 	Name, Reason string
 	Args         []string
@@ -153,7 +168,11 @@ func CheckFailures(t *testing.T, p cli.Program) {
 				}
 			}
 			out, errOut, code := Run(p, append(f.Args, path)...)
-			wantErr := strings.ReplaceAll(strings.ReplaceAll(f.Stderr, "%[1]s", p.Name), "%[2]s", path)
+			types := "sign-in"
+			if readsAudits(p) {
+				types = "sign-in or audit"
+			}
+			wantErr := strings.NewReplacer("%[1]s", p.Name, "%[2]s", path, "%[3]s", types).Replace(f.Stderr)
 			if code != f.Code {
 				t.Errorf("status %d, want %d (%s)", code, f.Code, f.Reason)
 			}
@@ -184,7 +203,7 @@ func Failures(t *testing.T) []Failure {
 	// record decompresses, and then the check fails.
 	badCRC := bytes.Clone(gz)
 	badCRC[len(badCRC)-8] ^= 0xff
-	audit := `{"time":"2025-03-14T09:25:00Z","operationName":"Consent to application","category":"AuditLogs","properties":{"id":"x","activityDateTime":"2025-03-14T09:24:58Z"}}` + "\n"
+	risky := `{"time":"2025-03-20T22:20:00Z","operationName":"Risky user","category":"RiskyUsers","properties":{"id":"x","riskLevel":"medium"}}` + "\n"
 	noTime := `{"id":"a","userPrincipalName":"a@example.com"}` + "\n"
 	dir := t.TempDir()
 	badCSV, badRow := csvWithBadCode(t)
@@ -205,19 +224,19 @@ func Failures(t *testing.T) []Failure {
 				"%[1]s: results are partial (28 records read)\n"},
 		{Name: "empty", Reason: "an input that yields no sign-in is an error",
 			File: "empty.json", Data: []byte{}, Args: []string{"-json"}, Code: 1,
-			Stderr: "%[1]s: no sign-in records in %[2]s: the input is empty\n"},
+			Stderr: "%[1]s: no %[3]s records in %[2]s: the input is empty\n"},
 		{Name: "empty, lenient", Reason: "in lenient mode too",
 			File: "empty.json", Data: []byte{}, Args: []string{"-json", "-lenient"}, Code: 1,
-			Stderr: "%[1]s: 0 records read, 0 decoded, 0 skipped\n%[1]s: no sign-in records in %[2]s: the input is empty\n"},
-		{Name: "only other kinds", Reason: "audit records are not errors, but not sign-ins either",
-			File: "audit.jsonl", Data: []byte(audit + audit), Args: []string{"-json"}, Code: 1,
-			Stderr: "%[1]s: no sign-in records in %[2]s: only 2 records of other kinds (AuditLogs: 2)\n"},
+			Stderr: "%[1]s: 0 records read, 0 decoded, 0 skipped\n%[1]s: no %[3]s records in %[2]s: the input is empty\n"},
+		{Name: "only other kinds", Reason: "records of a kind no detection reads are not errors, but not what the program reads either",
+			File: "risky.jsonl", Data: []byte(risky + risky), Args: []string{"-json"}, Code: 1,
+			Stderr: "%[1]s: no %[3]s records in %[2]s: only 2 records of other kinds (RiskyUsers: 2)\n"},
 		{Name: "not sign-ins, lenient", Reason: "every record bad: lenient mode says nothing was decoded",
 			File: "other.jsonl", Data: []byte(noTime + noTime), Args: []string{"-json", "-lenient"}, Code: 1,
 			Stderr: "%[1]s: 2 records read, 0 decoded, 2 skipped\n" +
 				"  skipped %[2]s:1: createdDateTime: missing event time (byte 0)\n" +
 				"  skipped %[2]s:2: createdDateTime: missing event time (byte " + itoa(len(noTime)) + ")\n" +
-				"%[1]s: no sign-in records in %[2]s: 2 records read, none decoded\n"},
+				"%[1]s: no %[3]s records in %[2]s: 2 records read, none decoded\n"},
 		{Name: "zip", Reason: "an archive is named, not reported as invalid JSON",
 			File: "signins.zip", Data: []byte("PK\x03\x04\x14\x00\x00\x00\x08\x00"), Args: []string{"-json"}, Code: 1,
 			Stderr: "%[2]s: zip archive: unzip it first\n"},
