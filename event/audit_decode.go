@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"unicode/utf8"
 
 	json "github.com/goccy/go-json"
 )
@@ -137,33 +136,15 @@ func acceptsAuditKind(kind string) bool {
 // decodeAudit turns one record into ev according to its format.
 func decodeAudit(source string, rec Record, ev *AuditEvent) error {
 	*ev = AuditEvent{}
-	if p := checkObject(rec.Data); p != nil {
-		return locate(source, rec, p)
-	}
-	data, fixed := rec.Data, []int(nil)
-	if !utf8.Valid(data) {
-		data, fixed = replaceInvalidUTF8(data)
-	}
-	f := rec.Format
-	if f == Auto {
-		f, _ = detectFormat(rec.Data)
-	}
-	top, nested := auditKeySets(f)
-	data = maskCaseVariants(data, top, nested)
-	var p *problem
-	switch f {
-	case AzureMonitor:
-		p = decodeAuditAzure(data, ev)
-	case LogAnalytics:
-		p = decodeAuditLogAnalytics(data, ev)
-	default:
-		p = decodeAuditGraph(data, ev)
-	}
-	if p != nil {
-		p.off = originalOffset(p.off, fixed)
-		return locate(source, rec, p)
-	}
-	return nil
+	return decodeRecord(source, rec, auditKeySets, func(f Format, data []byte) *problem {
+		switch f {
+		case AzureMonitor:
+			return decodeAuditAzure(data, ev)
+		case LogAnalytics:
+			return decodeAuditLogAnalytics(data, ev)
+		}
+		return decodeAuditGraph(data, ev)
+	})
 }
 
 // auditGraphWire is the decoding target of a Graph directoryAudit: the

@@ -21,6 +21,27 @@ var ErrNotSignIn = errors.New("not a sign-in record")
 // decode turns one record into ev according to its format.
 func decode(source string, rec Record, ev *SignInEvent) error {
 	*ev = SignInEvent{}
+	err := decodeRecord(source, rec, keySets, func(f Format, data []byte) *problem {
+		switch f {
+		case AzureMonitor:
+			return decodeAzure(data, ev)
+		case LogAnalytics:
+			return decodeLogAnalytics(data, ev)
+		}
+		return decodeGraph(data, ev)
+	})
+	if err == nil {
+		normalise(ev)
+	}
+	return err
+}
+
+// decodeRecord is what decoding a record into any event type takes: it
+// refuses what is not a JSON object, replaces invalid UTF-8, tells the
+// format, masks the keys that differ from the type's only by case (sets
+// gives its key sets per format), decodes by format, and locates a
+// problem in the input.
+func decodeRecord(source string, rec Record, sets func(Format) (top, nested keySet), byFormat func(Format, []byte) *problem) error {
 	if p := checkObject(rec.Data); p != nil {
 		return locate(source, rec, p)
 	}
@@ -32,22 +53,11 @@ func decode(source string, rec Record, ev *SignInEvent) error {
 	if f == Auto {
 		f, _ = detectFormat(rec.Data)
 	}
-	top, nested := keySets(f)
-	data = maskCaseVariants(data, top, nested)
-	var p *problem
-	switch f {
-	case AzureMonitor:
-		p = decodeAzure(data, ev)
-	case LogAnalytics:
-		p = decodeLogAnalytics(data, ev)
-	default:
-		p = decodeGraph(data, ev)
-	}
-	if p != nil {
+	top, nested := sets(f)
+	if p := byFormat(f, maskCaseVariants(data, top, nested)); p != nil {
 		p.off = originalOffset(p.off, fixed)
 		return locate(source, rec, p)
 	}
-	normalise(ev)
 	return nil
 }
 

@@ -51,16 +51,15 @@ func keySets(f Format) (top, nested keySet) {
 // longer.
 const maxKeyLen = 64
 
-// maskCaseVariants returns data, or a copy with the keys masked that
-// differ only in ASCII case from a key the decoder reads at their level.
-// Malformed JSON is returned as it is, for the decoder to report.
-func maskCaseVariants(data []byte, top, nested keySet) []byte {
-	var out []byte // the copy, made at the first masked key
+// eachKey calls fn with the depth, the start and end of the text of each
+// object key of the JSON data (the bytes between its quotes), and the
+// index of the ':' after it, in order, until fn returns false. Between
+// two strings stand only a few bytes of structure, read one by one;
+// strings, most of a record, are jumped over. It stops at malformed JSON,
+// which the decoder reports.
+func eachKey(data []byte, fn func(depth, start, end, colon int) bool) {
 	depth := 0
-	var lower [maxKeyLen]byte
 	for i := 0; i < len(data); {
-		// Between two strings stand only a few bytes of structure, read
-		// one by one; strings, most of a record, are jumped over.
 		switch data[i] {
 		case '{', '[':
 			depth++
@@ -78,7 +77,7 @@ func maskCaseVariants(data []byte, top, nested keySet) []byte {
 		start := i + 1
 		end := stringEnd(data, start)
 		if end < 0 {
-			break
+			return
 		}
 		i = end + 1
 		k := i
@@ -88,23 +87,36 @@ func maskCaseVariants(data []byte, top, nested keySet) []byte {
 		if k == len(data) || data[k] != ':' {
 			continue // a value, not a key
 		}
+		if !fn(depth, start, end, k) {
+			return
+		}
+	}
+}
+
+// maskCaseVariants returns data, or a copy with the keys masked that
+// differ only in ASCII case from a key the decoder reads at their level.
+// Malformed JSON is returned as it is, for the decoder to report.
+func maskCaseVariants(data []byte, top, nested keySet) []byte {
+	var out []byte // the copy, made at the first masked key
+	var lower [maxKeyLen]byte
+	eachKey(data, func(depth, start, end, _ int) bool {
 		key := data[start:end]
 		if bytes.IndexByte(key, '\\') >= 0 { // rare: compare the key the decoder sees
 			var s string
 			if json.Unmarshal(data[start-1:end+1], &s) != nil {
-				continue
+				return true
 			}
 			key = []byte(s)
 		}
 		if len(key) > maxKeyLen {
-			continue // no key the decoders read is this long
+			return true // no key the decoders read is this long
 		}
 		set := nested
 		if depth == 1 {
 			set = top
 		}
 		if set.exact(key) {
-			continue
+			return true
 		}
 		for j, c := range key {
 			if 'A' <= c && c <= 'Z' {
@@ -113,7 +125,7 @@ func maskCaseVariants(data []byte, top, nested keySet) []byte {
 			lower[j] = c
 		}
 		if !set.folded(lower[:len(key)]) {
-			continue
+			return true
 		}
 		if out == nil {
 			out = bytes.Clone(data)
@@ -121,7 +133,8 @@ func maskCaseVariants(data []byte, top, nested keySet) []byte {
 		for j := start; j < end; j++ {
 			out[j] = '#'
 		}
-	}
+		return true
+	})
 	if out == nil {
 		return data
 	}

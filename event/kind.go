@@ -36,61 +36,34 @@ func KindOf(rec Record) string {
 
 // topLevelString returns the value of the first top-level member named
 // key of the JSON object data, when it is a string, and whether the key
-// is there. It jumps over strings and counts nesting only, as
-// maskCaseVariants does.
-func topLevelString(data []byte, key string) (string, bool) {
-	depth := 0
-	for i := 0; i < len(data); {
-		switch data[i] {
-		case '{', '[':
-			depth++
-			i++
-			continue
-		case '}', ']':
-			depth--
-			i++
-			continue
-		case '"':
-		default:
-			i++
-			continue
-		}
-		start := i + 1
-		end := stringEnd(data, start)
-		if end < 0 {
-			return "", false
-		}
-		i = end + 1
+// is there.
+func topLevelString(data []byte, key string) (value string, found bool) {
+	eachKey(data, func(depth, start, end, colon int) bool {
 		if depth != 1 || string(data[start:end]) != key {
-			continue
+			return true
 		}
-		k := i
-		for k < len(data) && isSpace(data[k]) {
-			k++
-		}
-		if k == len(data) || data[k] != ':' {
-			continue // a value equal to the key, not the key
-		}
-		k++
+		found = true
+		k := colon + 1
 		for k < len(data) && isSpace(data[k]) {
 			k++
 		}
 		if k == len(data) || data[k] != '"' {
-			return "", true
+			return false
 		}
 		vend := stringEnd(data, k+1)
 		if vend < 0 {
-			return "", true
+			return false
 		}
 		v := data[k+1 : vend]
 		if bytes.IndexByte(v, '\\') >= 0 {
 			var s string
-			if json.Unmarshal(data[k:vend+1], &s) != nil {
-				return "", true
+			if json.Unmarshal(data[k:vend+1], &s) == nil {
+				value = s
 			}
-			return s, true
+			return false
 		}
-		return string(v), true
-	}
-	return "", false
+		value = string(v)
+		return false
+	})
+	return value, found
 }
