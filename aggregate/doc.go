@@ -5,9 +5,33 @@
 //
 //	stats count min(_time) max(_time) values(X) dc(X) BY a b c
 //
+// when made by [New], and of any list of stats functions when made by
+// [NewStats]:
+//
+//	stats count dc(src) avg(n) stdev(n) earliest(app) list(x) BY a b c
+//
 // It knows nothing about events or detections: a caller extracts the BY values
 // and the value fields from whatever it is reading and passes plain strings and
 // a time to [Table.Add]. [Table.Rows] then returns one [Row] per group.
+//
+// # Stats functions
+//
+// Each stats function ([Func]) is one small mergeable state: count,
+// count(X), dc(X), values(X), list(X), min(X), max(X), earliest(X),
+// latest(X), sum(X), avg(X), stdev(X), min(_time) and max(_time). The
+// [Func] constants document exactly what each computes, and where that
+// follows Splunk's documentation or is unverified. A table made by
+// NewStats takes a [Spec] per function (the function and the value field it
+// reads) and gives each row's results as typed [Value]s in Row.Stats:
+// numbers as float64 (printed by [FormatNumber]: 6, 2.5,
+// 1.2909944487358056), values as they were added, lists, and times.
+//
+// The same states work alone as an [Accumulator], in the shape of Apache
+// Beam's CombineFn: create ([NewAccumulator]), add, merge, extract. Merging
+// is exact: sums are kept exactly and every tie is broken by value, so any
+// split of the input merged in any order gives results equal to the bit to
+// those of one table fed everything (list, which keeps arrival order,
+// excepted: see [List]).
 //
 // # Groups and keys
 //
@@ -29,11 +53,31 @@
 // orders depend only on what was added, never on the order of the calls or
 // on map iteration.
 //
+// # Serialisation
+//
+// A table and an accumulator marshal to a compact, versioned binary form
+// and back ([Table.AppendBinary], [Table.UnmarshalBinary],
+// [Accumulator.AppendBinary], [UnmarshalAccumulator]), so that partial
+// tables can be checkpointed and moved between machines: a table
+// unmarshalled and merged gives the rows the original would have. The form
+// is a 4-byte magic ("EsAT" for a table, "EsAA" for an accumulator), a
+// version byte (1), the body and a CRC-32C of everything before it. A
+// table's body holds its BY columns, its fields or specs, then per group
+// its key, count, first and last times and the state of each stat, in
+// group creation order; strings are written once and referred to by
+// number afterwards, so a value shared by many groups costs its bytes once.
+// Decoding checks everything it reads: data that is truncated or corrupt is
+// an error wrapping [ErrCorrupt], never a panic.
+//
 // # Memory
 //
-// A table keeps one entry per group plus the distinct values seen in each
-// group, never the observations themselves, so memory grows with the number
-// of groups and distinct values rather than with the number of events.
+// A table keeps one entry per group plus the state of its stats, never the
+// observations themselves, so memory grows with the number of groups and
+// distinct values rather than with the number of events. A group costs
+// its encoded key, an index entry and a 56-byte header (count, first and
+// last time); the state of every other stat sits in a column, one element
+// per group, with no allocation until it holds values. Values that states
+// keep are interned: one copy per table, however many groups see them.
 //
 // # Concurrency
 //

@@ -5,7 +5,8 @@ import (
 	"fmt"
 )
 
-// ErrEmptyName reports an empty BY column or value field name given to [New].
+// ErrEmptyName reports an empty BY column or value field name given to [New],
+// or a spec given to [NewStats] that needs a field and names none.
 var ErrEmptyName = errors.New("empty name")
 
 // ErrDuplicateName reports a name given twice in the BY columns, or twice in
@@ -36,3 +37,32 @@ func (e *NameError) Error() string {
 
 // Unwrap returns e.Err, so errors.Is(err, ErrDuplicateName) works.
 func (e *NameError) Unwrap() error { return e.Err }
+
+// ErrUnknownFunc reports a [Func] that is not one of the declared
+// functions, given to [NewStats] or [NewAccumulator].
+var ErrUnknownFunc = errors.New("unknown stats function")
+
+// ErrUnexpectedField reports a [Spec] of [Count], [MinTime] or [MaxTime],
+// which read no field, that names one.
+var ErrUnexpectedField = errors.New("function reads no field")
+
+// ErrFuncMismatch reports an [Accumulator] merged with, or decoded from,
+// one of another function.
+var ErrFuncMismatch = errors.New("stats function mismatch")
+
+// SpecError describes one invalid spec passed to [NewStats]. Err is
+// [ErrUnknownFunc], [ErrEmptyName] (a function that reads a field, with
+// no field) or [ErrUnexpectedField].
+type SpecError struct {
+	Index int  // 0-based position of the spec
+	Spec  Spec // the offending spec
+	Err   error
+}
+
+// Error returns a message naming the position, the spec and the problem.
+func (e *SpecError) Error() string {
+	return fmt.Sprintf("aggregate: specs[%d] %v: %v", e.Index, e.Spec, e.Err)
+}
+
+// Unwrap returns e.Err.
+func (e *SpecError) Unwrap() error { return e.Err }

@@ -61,3 +61,17 @@ func (s *valueSet) appendTo(dst []string) []string {
 	}
 	return dst
 }
+
+// each calls fn for every value, in no particular order. fn must not
+// change the set.
+func (s *valueSet) each(fn func(string)) {
+	if s.big == nil {
+		for _, v := range s.small {
+			fn(v)
+		}
+		return
+	}
+	for v := range s.big {
+		fn(v)
+	}
+}
