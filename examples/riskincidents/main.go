@@ -1,18 +1,19 @@
 // Command riskincidents runs the second step of Splunk risk-based alerting:
-// it runs escudo's whole catalogue of ESCU sign-in detections over sign-in
-// exports, reads risk events from JSON lines, feeds all of them to Splunk
-// ES's two default risk incident rules, and prints the incidents.
+// it runs escudo's whole catalogue of ESCU detections (over sign-ins and
+// audit logs) over Entra exports, reads risk events from JSON lines, feeds
+// all of them to Splunk ES's two default risk incident rules, and prints
+// the incidents.
 //
 // Usage:
 //
 //	go run ./examples/riskincidents [-json] [-events FILE,...] [-stream [-lateness D]] [-hec URL [-hec-index I] [-hec-ack]] [-lenient] [-format F] [FILE...]
 //
-// FILE is a sign-in export, in any format examples/detect reads. -events
+// FILE is a sign-in or audit export, in any format examples/detect reads. -events
 // names files of risk events as JSON lines, in the form the -risk output
 // of the other examples has; it may be repeated or hold several names
 // separated by commas, and "-" is standard input. With neither FILE nor
-// -events, the program reads the bundled samples: every rule's sample
-// sign-ins and testdata/riskincidents/risk_events.jsonl.
+// -events, the program reads the bundled samples: every sign-in rule's
+// sample sign-ins and testdata/riskincidents/risk_events.jsonl.
 //
 // The rules are "Risk Threshold Exceeded For Object Over 24 Hour Period"
 // (a total risk score above 100 over a sliding 24 hours) and "ATT&CK Tactic
