@@ -1,7 +1,6 @@
 package event
 
 import (
-	"bytes"
 	"cmp"
 	"errors"
 	"fmt"
@@ -389,7 +388,7 @@ func decodeAuditLogAnalytics(data []byte, ev *AuditEvent) *problem {
 		{"TargetResources", "targetResources", w.TargetResources, &ev.TargetResources},
 	}
 	for _, d := range dynamics {
-		if p := auditDynamic(data, d.column, d.graph, d.raw, d.v); p != nil {
+		if p := decodeDynamic(data, d.column, d.graph, d.raw, d.v, auditNested, auditWantAt); p != nil {
 			return p
 		}
 	}
@@ -417,60 +416,4 @@ func wantAuditLogAnalytics(path string) string {
 		return "an object"
 	}
 	return KindString.String()
-}
-
-// auditDynamic decodes a Log Analytics dynamic column of an AuditLogs row
-// into v, as decodeDynamic does for sign-ins: the value may be JSON, or a
-// string holding JSON as the query API returns it. It differs in the
-// key set that holds the JSON text to exact keys (decodeDynamic's is the
-// sign-ins') and in the schema an error names.
-func auditDynamic(data []byte, column, graph string, raw rawJSON, v any) *problem {
-	raw = bytes.TrimSpace(raw)
-	if len(raw) == 0 || string(raw) == "null" {
-		return nil
-	}
-	// Where the column is matters only for an error: find it then.
-	columnAt := func() int {
-		at, _ := valueOf(data, column)
-		return at.start
-	}
-	inner, inString := []byte(raw), false
-	if raw[0] == '"' {
-		var s string
-		if err := json.Unmarshal(raw, &s); err != nil {
-			return &problem{off: columnAt(), path: column, err: fmt.Errorf("%w: %v", ErrSyntax, err)}
-		}
-		if strings.TrimSpace(s) == "" {
-			return nil
-		}
-		inner, inString = []byte(s), true // offsets inside the string do not map to the input
-		inner = maskCaseVariants(inner, auditNested, auditNested)
-	}
-	if err := unmarshalAny(inner, v); err != nil {
-		p := explain(inner, err, func(path string) string {
-			if path == "" {
-				return auditWantAt(graph)
-			}
-			if path[0] == '[' {
-				return auditWantAt(graph + path)
-			}
-			return auditWantAt(graph + "." + path)
-		})
-		path := column
-		if p.path != "" {
-			if p.path[0] == '[' {
-				path += p.path
-			} else {
-				path += "." + p.path
-			}
-		}
-		off := columnAt()
-		if inString {
-			p.err = fmt.Errorf("in the JSON text: %w", p.err)
-		} else {
-			off += p.off
-		}
-		return &problem{off: off, path: path, err: p.err}
-	}
-	return nil
 }

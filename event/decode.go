@@ -419,7 +419,7 @@ func decodeLogAnalytics(data []byte, ev *SignInEvent) *problem {
 		{"RiskEventTypes_V2", "riskEventTypes_v2", w.RiskEventTypesV2, &ev.RiskEventTypesV2},
 	}
 	for _, d := range dynamics {
-		if p := decodeDynamic(data, d.column, d.graph, d.raw, d.v); p != nil {
+		if p := decodeDynamic(data, d.column, d.graph, d.raw, d.v, nestedKeys, wantAt); p != nil {
 			return p
 		}
 	}
@@ -465,8 +465,10 @@ func wantLogAnalytics(path string) string {
 }
 
 // decodeDynamic decodes a Log Analytics dynamic column into v. The value
-// may be JSON, or a string holding JSON as the query API returns it.
-func decodeDynamic(data []byte, column, graph string, raw rawJSON, v any) *problem {
+// may be JSON, or a string holding JSON as the query API returns it, which
+// is held to the event type's nested key set; want says what the type's
+// schema wants at a path, for errors.
+func decodeDynamic(data []byte, column, graph string, raw rawJSON, v any, nested keySet, want func(path string) string) *problem {
 	raw = bytes.TrimSpace(raw)
 	if len(raw) == 0 || string(raw) == "null" {
 		return nil
@@ -486,20 +488,11 @@ func decodeDynamic(data []byte, column, graph string, raw rawJSON, v any) *probl
 			return nil
 		}
 		inner, inString = []byte(s), true // offsets inside the string do not map to the input
-		inner = maskCaseVariants(inner, nestedKeys, nestedKeys)
+		inner = maskCaseVariants(inner, nested, nested)
 	}
 	if err := unmarshalAny(inner, v); err != nil {
-		p := explain(inner, err, func(path string) string {
-			return wantAt(strings.TrimSuffix(graph+"."+path, "."))
-		})
-		path := column
-		if p.path != "" {
-			if p.path[0] == '[' {
-				path += p.path
-			} else {
-				path += "." + p.path
-			}
-		}
+		p := explain(inner, err, func(path string) string { return want(joinPath(graph, path)) })
+		path := joinPath(column, p.path)
 		off := columnAt()
 		if inString {
 			p.err = fmt.Errorf("in the JSON text: %w", p.err)
@@ -509,6 +502,19 @@ func decodeDynamic(data []byte, column, graph string, raw rawJSON, v any) *probl
 		return &problem{off: off, path: path, err: p.err}
 	}
 	return nil
+}
+
+// joinPath appends a JSON path to a field's: "status" and "errorCode"
+// give "status.errorCode", "policies" and "[1].result" give
+// "policies[1].result", and an empty path leaves the field's.
+func joinPath(field, path string) string {
+	switch {
+	case path == "":
+		return field
+	case path[0] == '[':
+		return field + path
+	}
+	return field + "." + path
 }
 
 // rawJSON keeps a value's JSON text for later decoding.
