@@ -26,5 +26,6 @@ func SignIns() []detection.Detection[event.SignInEvent] {
 	all = append(all, consentAndMFARules()...)
 	all = append(all, failedAuthenticationRules()...)
 	all = append(all, successfulAuthenticationRules()...)
+	all = append(all, signInAnomalyRules()...)
 	return all
 }

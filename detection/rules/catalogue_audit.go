@@ -17,10 +17,16 @@ import (
 // Audits returns the built-in detections over audit logs, in catalogue
 // order, typed.
 func Audits() []detection.Detection[event.AuditEvent] {
-	return []detection.Detection[event.AuditEvent]{
+	all := []detection.Detection[event.AuditEvent]{
 		AzureADGlobalAdministratorRoleAssigned(),
 		AzureADServicePrincipalCreated(),
 	}
+	all = append(all, roleAssignmentRules()...)
+	all = append(all, consentRules()...)
+	all = append(all, permissionRules()...)
+	all = append(all, accountRules()...)
+	all = append(all, authMethodRules()...)
+	return all
 }
 
 // auditHowTo is the data an audit rule needs.
