@@ -61,6 +61,16 @@ func attackTactics(techniques ...string) []string {
 			out = append(out, "TA0003", "TA0004")
 		case "T1136": // Create Account
 			out = append(out, "TA0003")
+		case "T1003": // OS Credential Dumping
+			out = append(out, "TA0006")
+		case "T1087", "T1526": // Account Discovery, Cloud Service Discovery
+			out = append(out, "TA0007")
+		case "T1484": // Domain or Tenant Policy Modification
+			out = append(out, "TA0004", "TA0005")
+		case "T1556": // Modify Authentication Process
+			out = append(out, "TA0003", "TA0005", "TA0006")
+		case "T1562": // Impair Defenses
+			out = append(out, "TA0005")
 		}
 	}
 	slices.Sort(out)
