@@ -35,8 +35,9 @@ type Table struct {
 	colField []int
 	specCol  []int
 	fieldSet []int
-	// sets is cols, typed, for a table made by New, whose columns are
-	// all sets, field f in column f: Add then calls them directly.
+	// sets is cols, typed, when every column is a set (a table made by
+	// New, or by NewStats with only count, dc, values and the times): Add
+	// then calls them directly.
 	sets []*setColumn
 
 	// index maps an encoded key (see appendKey) to its position in groups.
@@ -205,6 +206,15 @@ func NewStats(by []string, specs []Spec) (*Table, error) {
 		}
 		t.specCol[j] = c
 	}
+	t.sets = make([]*setColumn, 0, len(t.cols))
+	for _, c := range t.cols {
+		sc, ok := c.(*setColumn)
+		if !ok {
+			t.sets = nil
+			break
+		}
+		t.sets = append(t.sets, sc)
+	}
 	return t, nil
 }
 
@@ -259,9 +269,9 @@ func (t *Table) Add(key []string, at time.Time, vals [][]string) error {
 	if t.sets != nil {
 		// New's value sets, inline: the per-event hot path of most rules
 		// (setState.add, without a call per field).
-		for f, c := range t.sets {
-			s := &c.s[i].set
-			for _, v := range vals[f] {
+		for c, col := range t.sets {
+			s := &col.s[i].set
+			for _, v := range vals[t.colField[c]] {
 				if v != "" && !s.has(v) {
 					s.add(t.strs.intern(v))
 				}

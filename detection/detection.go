@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/escudo-dev/escudo/aggregate"
 	"github.com/escudo-dev/escudo/risk"
 )
 
@@ -171,36 +172,83 @@ func (b By[E]) Column() string {
 	return b.Field
 }
 
-// Func is an aggregate function of Splunk's stats.
+// Func is an aggregate function of Splunk's stats. Each is computed by an
+// accumulator of package aggregate (add, merge, result), which documents
+// exactly what it computes; a new function is one accumulator there and
+// one constant here.
 type Func uint8
 
-// The aggregate functions.
+// The aggregate functions. Those that read a field ignore an event with
+// no value for it (null), unless the grouping's FillNull gives it "0",
+// and count each value of a multivalue field on its own.
 const (
 	// Count is `count`: the number of matches in the group.
 	Count Func = iota + 1
-	// Min is `min(_time)`: the earliest event time, rendered with ctime.
+	// Min is `min(X)`: with Field TimeField, the earliest event time,
+	// rendered with ctime (ESCU's firstTime); with any other field, its
+	// least value, numbers numerically, as [aggregate.Min].
 	Min
-	// Max is `max(_time)`: the latest event time, rendered with ctime.
+	// Max is `max(X)`: the latest event time for TimeField (lastTime),
+	// else the greatest value, as [aggregate.Max].
 	Max
 	// Values is `values(Field)`: the distinct values, sorted bytewise.
 	Values
 	// DistinctCount is `dc(Field)`: the number of distinct values.
 	DistinctCount
+	// CountField is `count(Field)`: the number of matches in which Field
+	// has a value.
+	CountField
+	// List is `list(Field)`: the values in input order, the first 100.
+	List
+	// Earliest is `earliest(Field)`: the value at the earliest event time,
+	// and Latest is `latest(Field)`: at the latest.
+	Earliest
+	Latest
+	// Sum is `sum(Field)`, Avg is `avg(Field)` and Stdev is
+	// `stdev(Field)` (the sample standard deviation), over the values that
+	// are numbers, computed exactly (see [aggregate.Sum]). With no number
+	// the column is null: empty text.
+	Sum
+	Avg
+	Stdev
 )
 
-// String returns the SPL name of the function.
-func (f Func) String() string {
+// accumulator returns the aggregate function that computes f over a
+// field other than TimeField, and whether there is one.
+func (f Func) accumulator() (aggregate.Func, bool) {
 	switch f {
 	case Count:
-		return "count"
+		return aggregate.Count, true
 	case Min:
-		return "min"
+		return aggregate.Min, true
 	case Max:
-		return "max"
+		return aggregate.Max, true
 	case Values:
-		return "values"
+		return aggregate.Values, true
 	case DistinctCount:
-		return "dc"
+		return aggregate.DistinctCount, true
+	case CountField:
+		return aggregate.CountField, true
+	case List:
+		return aggregate.List, true
+	case Earliest:
+		return aggregate.Earliest, true
+	case Latest:
+		return aggregate.Latest, true
+	case Sum:
+		return aggregate.Sum, true
+	case Avg:
+		return aggregate.Avg, true
+	case Stdev:
+		return aggregate.Stdev, true
+	}
+	return 0, false
+}
+
+// String returns the SPL name of the function: "count", "dc", "avg"...
+func (f Func) String() string {
+	if a, ok := f.accumulator(); ok {
+		return a.String()
 	}
 	return "Func(" + strconv.Itoa(int(f)) + ")"
 }
@@ -212,14 +260,15 @@ const TimeField = "_time"
 type Stat[E any] struct {
 	// Func is the aggregate function.
 	Func Func
-	// Field is its argument: TimeField for Min and Max, an event field for
-	// Values and DistinctCount, empty for Count.
+	// Field is its argument: an event field, or TimeField for Min and
+	// Max of the event time; empty for Count.
 	Field string
 	// As is the output column name; empty means the SPL default, such as
 	// "count" or "values(ipAddress)".
 	As string
-	// Eval, if set, computes the values of Values and DistinctCount
-	// instead of reading Field (see By.Eval).
+	// Eval, if set, computes the values of a function that reads a field
+	// instead of reading Field (see By.Eval): Splunk's
+	// values(eval(...)).
 	Eval func(dst []string, ev *E) []string
 }
 
@@ -228,7 +277,7 @@ func (s Stat[E]) Column() string {
 	if s.As != "" {
 		return s.As
 	}
-	if s.Func == Count {
+	if s.Func == Count || s.Func == CountField && s.Field == "" {
 		return "count"
 	}
 	return s.Func.String() + "(" + s.Field + ")"

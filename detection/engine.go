@@ -112,9 +112,8 @@ type rule struct {
 	name     string
 	search   string
 	byCols   []string
-	valNames []string // names of the distinct value sources of Values and DistinctCount
-	stats    []statSpec
-	statArg  []int // for each stat: index into the value sources, or -1
+	valNames []string         // the distinct value sources of the stats, as the table's fields
+	specs    []aggregate.Spec // per stat, its accumulator
 	columns  []string
 	span     time.Duration
 	fillNull bool
@@ -388,7 +387,7 @@ type ruleRun struct {
 func (e *Engine) newRun() *run {
 	s := &run{e: e, rules: make([]ruleRun, len(e.rules))}
 	for i, r := range e.rules {
-		t, err := aggregate.New(r.byCols, r.valNames)
+		t, err := aggregate.NewStats(r.byCols, r.specs)
 		if err != nil {
 			// Columns were checked by NewEngine; a failure here is a bug,
 			// reported on the detection rather than crashing.
@@ -505,7 +504,7 @@ func (s *run) finish(partial bool, stop error) (*Result, error) {
 		// only for the other kinds does each finding need testing.
 		where := r.groupWhere()
 		var kept []Finding
-		for _, row := range rs.table.RowsWhere(where) {
+		for _, row := range rs.table.RowsFunc(where) {
 			if f := r.finding(row, s.e.loc); where != nil || r.holds(f) {
 				kept = append(kept, f)
 			}
@@ -537,36 +536,48 @@ func (r *rule) finding(row aggregate.Row, loc *time.Location) Finding {
 	for j, name := range r.byCols {
 		f.Columns = append(f.Columns, Column{Name: name, Kind: Text, Values: []string{row.Key[j]}})
 	}
-	for j, st := range r.stats {
-		c := Column{Name: r.columns[len(r.byCols)+j]}
-		switch st.Func {
-		case Count:
-			c.Kind, c.Values = Number, []string{formatCount(row.Count)}
-		case Min:
-			c.Kind, c.Values = Text, []string{row.First.In(loc).Format(CtimeLayout)}
-		case Max:
-			c.Kind, c.Values = Text, []string{row.Last.In(loc).Format(CtimeLayout)}
-		case Values:
-			c.Kind, c.Values = Multi, row.Values[r.statArg[j]]
-		case DistinctCount:
-			c.Kind, c.Values = Number, []string{formatCount(int64(len(row.Values[r.statArg[j]])))}
-		}
-		f.Columns = append(f.Columns, c)
+	for j, spec := range r.specs {
+		f.Columns = append(f.Columns, statColumn(r.columns[len(r.byCols)+j], spec.Func, row.Stats[j], loc))
 	}
 	return f
 }
 
+// statColumn renders one stats result as Splunk's result row shows it:
+// numbers as numbers, min(_time) and max(_time) with ctime (the
+// security_content_ctime macro of every ESCU search), values and list as
+// multivalue columns, and a null result (avg of no number, earliest of no
+// value) as empty text.
+func statColumn(name string, f aggregate.Func, v aggregate.Value, loc *time.Location) Column {
+	c := Column{Name: name}
+	switch v.Kind {
+	case aggregate.KindNumber:
+		c.Kind, c.Values = Number, []string{aggregate.FormatNumber(v.Num)}
+	case aggregate.KindTime:
+		c.Kind, c.Values = Text, []string{v.Time.In(loc).Format(CtimeLayout)}
+	case aggregate.KindText:
+		c.Kind, c.Values = Text, []string{v.Str}
+	case aggregate.KindMulti:
+		c.Kind, c.Values = Multi, v.List
+	default:
+		c.Kind = Text
+		if f == aggregate.Values || f == aggregate.List {
+			c.Kind = Multi // no value: an empty multivalue column
+		}
+	}
+	return c
+}
+
 // groupWhere returns the rule's where conditions as a test on a group's
-// count and distinct counts, so that the many groups a threshold discards
-// are never turned into findings; nil when some condition is on another
-// column (holds then does all the filtering).
-func (r *rule) groupWhere() func(count int64, distinct []int) bool {
+// stats, so that the many groups a threshold discards are never turned
+// into findings; nil when some condition is on a column that is not a
+// numeric stat (holds then does all the filtering).
+func (r *rule) groupWhere() func(aggregate.Group) bool {
 	if len(r.where) == 0 {
 		return nil
 	}
 	type test struct {
-		c   Condition
-		arg int // index of the value field for dc, -1 for count
+		c    Condition
+		spec int
 	}
 	var tests []test
 	for _, c := range r.where {
@@ -574,22 +585,17 @@ func (r *rule) groupWhere() func(count int64, distinct []int) bool {
 		if j < 0 {
 			return nil
 		}
-		switch st := r.stats[j]; st.Func {
-		case Count:
-			tests = append(tests, test{c, -1})
-		case DistinctCount:
-			tests = append(tests, test{c, r.statArg[j]})
+		switch r.specs[j].Func {
+		case aggregate.Count, aggregate.CountField, aggregate.DistinctCount, aggregate.Sum, aggregate.Avg, aggregate.Stdev:
+			tests = append(tests, test{c, j})
 		default:
 			return nil
 		}
 	}
-	return func(count int64, distinct []int) bool {
+	return func(g aggregate.Group) bool {
 		for _, t := range tests {
-			n := count
-			if t.arg >= 0 {
-				n = int64(distinct[t.arg])
-			}
-			if !t.c.holdsNumber(float64(n)) {
+			v := g.Stat(t.spec)
+			if v.Kind != aggregate.KindNumber || !t.c.holdsNumber(v.Num) {
 				return false
 			}
 		}

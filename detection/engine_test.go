@@ -221,7 +221,7 @@ func TestNewEngineErrors(t *testing.T) {
 		group: detection.Grouping[event.SignInEvent]{
 			By: []detection.By[event.SignInEvent]{{Field: "nope"}, {Field: "ipAddress", As: "x"}},
 			Stats: []detection.Stat[event.SignInEvent]{
-				{Func: detection.Min, Field: "createdDateTime"},
+				{Func: detection.Sum, Field: detection.TimeField},
 				{Func: detection.Values, Field: "alsoNope", As: "x"},
 				{Func: detection.Func(99)},
 			},
@@ -245,7 +245,7 @@ func TestNewEngineErrors(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("every problem must be reported, each naming its detection (-want +got):\n%s\nerror:\n%v", diff, err)
 	}
-	for _, wantText := range []string{`unknown field "nope"`, `unknown field "alsoNope"`, `min supports only _time, got "createdDateTime"`,
+	for _, wantText := range []string{`unknown field "nope"`, `unknown field "alsoNope"`, `sum of _time is not supported`,
 		`duplicate output column "x"`, "unknown function Func(99)", "risk_objects[0].score", `duplicate detection name`, "nil detection", "suppression hook"} {
 		if !strings.Contains(err.Error(), wantText) {
 			t.Errorf("error does not mention %q:\n%v", wantText, err)

@@ -3,6 +3,7 @@ package detection
 import (
 	"errors"
 	"fmt"
+	"github.com/escudo-dev/escudo/aggregate"
 	"time"
 
 	"github.com/escudo-dev/escudo/event"
@@ -55,9 +56,38 @@ func (r *ruleOf[E]) addTo(parts []part, loc *time.Location) ([]part, *rule, []er
 	return append(parts, &partOf[E]{schema: r.schema, rules: []*typed[E]{t}}), t.rule, errs
 }
 
-// statSpec is what the engine keeps of a Stat once its field is resolved.
-type statSpec struct {
-	Func Func
+// aggregateSpec returns the accumulator spec of a stat. Its Field names
+// the stat's value source: the event field, or for an Eval the stat's
+// column (an Eval is its own source), so that stats over one source share
+// its state, as dc and values of one field share a set.
+func aggregateSpec[E any](s Stat[E]) (aggregate.Spec, error) {
+	switch {
+	case s.Func == Count:
+		if s.Field != "" || s.Eval != nil {
+			return aggregate.Spec{Func: aggregate.Count}, fmt.Errorf("count takes no field, got %q", s.Field)
+		}
+		return aggregate.Spec{Func: aggregate.Count}, nil
+	case (s.Func == Min || s.Func == Max) && s.Field == TimeField && s.Eval == nil:
+		if s.Func == Min {
+			return aggregate.Spec{Func: aggregate.MinTime}, nil
+		}
+		return aggregate.Spec{Func: aggregate.MaxTime}, nil
+	}
+	f, ok := s.Func.accumulator()
+	if !ok {
+		return aggregate.Spec{Func: aggregate.Count}, fmt.Errorf("unknown function %v", s.Func)
+	}
+	spec := aggregate.Spec{Func: f, Field: s.Field}
+	if s.Eval != nil {
+		spec.Field = "eval " + s.Column()
+	}
+	if spec.Field == "" {
+		return spec, fmt.Errorf("%v needs a field", s.Func)
+	}
+	if spec.Field == TimeField {
+		return spec, fmt.Errorf("%v of %s is not supported", s.Func, TimeField)
+	}
+	return spec, nil
 }
 
 // typed is a detection compiled for events of type E.
@@ -66,7 +96,7 @@ type typed[E any] struct {
 	match  func(*E) bool
 	time   func(*E) time.Time
 	by     []extractor[E]
-	values []extractor[E] // the distinct value sources of Values and DistinctCount
+	values []extractor[E] // the distinct value sources of the stats, in rule.valNames order
 }
 
 // part is the detections of one event type in an engine.
@@ -213,9 +243,6 @@ func compile[E any](d Detection[E], schema *event.Schema[E], loc *time.Location)
 	g := d.Grouping()
 	r := &rule{name: m.Name, search: m.SearchName(), span: g.Span, fillNull: g.FillNull,
 		where: append([]Condition(nil), g.Where...), then: g.Then, thenCols: append([]string(nil), g.ThenColumns...)}
-	for _, st := range g.Stats {
-		r.stats = append(r.stats, statSpec{Func: st.Func})
-	}
 	t := &typed[E]{rule: r, match: d.Match, time: schema.Time}
 	var errs []error
 	if m.Name == "" {
@@ -252,23 +279,13 @@ func compile[E any](d Detection[E], schema *event.Schema[E], loc *time.Location)
 	}
 	valueIndex := make(map[string]int)
 	for i, s := range g.Stats {
-		arg := -1
-		switch s.Func {
-		case Count:
-			if s.Field != "" {
-				errs = append(errs, fmt.Errorf("grouping: stats[%d]: count takes no field, got %q", i, s.Field))
-			}
-		case Min, Max:
-			if s.Field != TimeField {
-				errs = append(errs, fmt.Errorf("grouping: stats[%d]: %v supports only %s, got %q", i, s.Func, TimeField, s.Field))
-			}
-		case Values, DistinctCount:
-			key := s.Field
-			if s.Eval != nil {
-				key = "eval " + s.Column() // an Eval is its own source
-			}
-			j, ok := valueIndex[key]
-			if !ok {
+		spec, err := aggregateSpec(s)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("grouping: stats[%d]: %w", i, err))
+			spec.Field = "" // nothing to resolve
+		}
+		if spec.Field != "" {
+			if _, ok := valueIndex[spec.Field]; !ok {
 				var x extractor[E] = s.Eval
 				if x == nil {
 					f, err := schema.Field(s.Field)
@@ -277,16 +294,12 @@ func compile[E any](d Detection[E], schema *event.Schema[E], loc *time.Location)
 					}
 					x = f.Append
 				}
-				j = len(t.values)
-				valueIndex[key] = j
+				valueIndex[spec.Field] = len(t.values)
 				t.values = append(t.values, x)
-				r.valNames = append(r.valNames, key)
+				r.valNames = append(r.valNames, spec.Field)
 			}
-			arg = j
-		default:
-			errs = append(errs, fmt.Errorf("grouping: stats[%d]: unknown function %v", i, s.Func))
 		}
-		r.statArg = append(r.statArg, arg)
+		r.specs = append(r.specs, spec)
 		addColumn(s.Column())
 	}
 	for i, c := range r.where {
