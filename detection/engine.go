@@ -151,7 +151,7 @@ func NewEngine(opts Options, rules ...Rule) (*Engine, error) {
 		}
 		var r *rule
 		var rerrs []error
-		e.parts, r, rerrs = d.addTo(e.parts, e.loc)
+		e.parts, r, rerrs = d.addTo(e.parts, e.loc, nil)
 		r.index = len(e.rules)
 		if r.name == "" {
 			r.name = "#" + strconv.Itoa(i)

@@ -24,8 +24,10 @@ type Rule interface {
 	// Detection[E] of its event type.
 	Detection() any
 	// addTo compiles the rule into the part of its event type in parts,
-	// adding the part when there is none yet.
-	addTo(parts []part, loc *time.Location) ([]part, *rule, []error)
+	// adding the part when there is none yet. With shared set, the
+	// compiled detection feeds that rule's groups (see Union) rather than
+	// its own.
+	addTo(parts []part, loc *time.Location, shared *rule) ([]part, *rule, []error)
 }
 
 // Of makes a Rule of a detection of events of type E. P is inferred: it
@@ -45,8 +47,12 @@ func (r *ruleOf[E]) Meta() Meta        { return r.d.Meta() }
 func (r *ruleOf[E]) EventType() string { return r.schema.Name }
 func (r *ruleOf[E]) Detection() any    { return r.d }
 
-func (r *ruleOf[E]) addTo(parts []part, loc *time.Location) ([]part, *rule, []error) {
+func (r *ruleOf[E]) addTo(parts []part, loc *time.Location, shared *rule) ([]part, *rule, []error) {
 	t, errs := compile(r.d, r.schema, loc)
+	if shared != nil {
+		errs = append(errs, shared.sameGroups(t.rule)...)
+		t.rule = shared
+	}
 	for _, p := range parts {
 		if p, ok := p.(*partOf[E]); ok {
 			p.rules = append(p.rules, t)
