@@ -126,6 +126,9 @@ func decodeGraph(data []byte, ev *SignInEvent) *problem {
 		return explain(data, err, wantAt)
 	}
 	ev.AuthenticationDetails = authDetails(w.AuthenticationDetails)
+	if w.CreatedDateTime == "" && graphKind(data) == "directoryAudit" {
+		return otherKind("directoryAudit") // an audit entry, even one without its time
+	}
 	t, p := eventTime(data, "createdDateTime", w.CreatedDateTime, "", "")
 	if p != nil {
 		return p

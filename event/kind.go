@@ -11,7 +11,8 @@ import (
 // its type: an Azure Monitor record's category ("SignInLogs",
 // "AuditLogs", "RiskyUsers", …), a Log Analytics row's table (its Type
 // column: "SigninLogs", "AuditLogs", …), or for a Graph object
-// "directoryAudit" when it has an activityDateTime and "signIn" otherwise.
+// "directoryAudit" when it has the keys of one (activityDateTime,
+// activityDisplayName, initiatedBy, …) and "signIn" otherwise.
 // It returns "" when the record does not say (no category, no Type, or
 // not a well-formed object), and the record's decoder then decides.
 //
@@ -26,12 +27,32 @@ func KindOf(rec Record) string {
 		v, _ := topLevelString(rec.Data, "Type")
 		return v
 	case Graph:
-		if _, ok := topLevelString(rec.Data, "activityDateTime"); ok {
-			return "directoryAudit"
-		}
-		return "signIn"
+		return graphKind(rec.Data)
 	}
 	return ""
+}
+
+// graphKind tells a Graph directoryAudit from a signIn by its top-level
+// keys: a signIn has createdDateTime, a directoryAudit activityDateTime
+// and the other keys of its own below, so that one missing its time is
+// still read, and reported, as an audit entry. The first key of either
+// decides, which is one of the first few keys Graph writes.
+func graphKind(data []byte) string {
+	kind := "signIn"
+	eachKey(data, func(depth, start, end, colon int) bool {
+		if depth != 1 {
+			return true
+		}
+		switch string(data[start:end]) {
+		case "createdDateTime":
+			return false
+		case "activityDateTime", "activityDisplayName", "loggedByService", "initiatedBy", "targetResources":
+			kind = "directoryAudit"
+			return false
+		}
+		return true
+	})
+	return kind
 }
 
 // topLevelString returns the value of the first top-level member named

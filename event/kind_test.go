@@ -1,6 +1,7 @@
 package event_test
 
 import (
+	"errors"
 	"testing"
 
 	"github.com/escudo-dev/escudo/event"
@@ -21,11 +22,31 @@ func TestKindOf(t *testing.T) {
 		{"Log Analytics", `{"TimeGenerated":"2025-03-14T09:00:00Z","Type":"AuditLogs"}`, event.LogAnalytics, "AuditLogs"},
 		{"Graph audit", `{"id":"a","activityDateTime":"2025-03-14T09:00:00Z"}`, event.Graph, "directoryAudit"},
 		{"Graph sign-in", `{"id":"a","createdDateTime":"2025-03-14T09:00:00Z","status":{"activityDateTime":"x"}}`, event.Graph, "signIn"},
+		{"Graph audit without its time", `{"id":"a","category":"RoleManagement","activityDisplayName":"Add member to role"}`, event.Graph, "directoryAudit"},
+		{"Graph sign-in, audit-like key nested", `{"id":"a","status":{"initiatedBy":"x"},"appId":"b"}`, event.Graph, "signIn"},
+		{"Graph sign-in first", `{"createdDateTime":"2025-03-14T09:00:00Z","initiatedBy":"x"}`, event.Graph, "signIn"},
 		{"not an object", `[1,2]`, event.AzureMonitor, ""},
 	}
 	for _, tt := range tests {
 		if got := event.KindOf(event.Record{Data: []byte(tt.data), Format: tt.format}); got != tt.want {
 			t.Errorf("%s: KindOf = %q, want %q", tt.name, got, tt.want)
+		}
+	}
+}
+
+// TestSignInDecodeOfAudit checks that a Graph directoryAudit given to the
+// sign-in decoder is a record of another kind, with or without its time,
+// not a sign-in missing its event time.
+func TestSignInDecodeOfAudit(t *testing.T) {
+	for _, data := range []string{
+		`{"id":"a","activityDisplayName":"Add member to role","activityDateTime":"2025-03-14T09:00:00Z"}`,
+		`{"id":"a","activityDisplayName":"Add member to role"}`,
+	} {
+		var ev event.SignInEvent
+		err := event.NewReader(nil).Decode(event.Record{Data: []byte(data), Format: event.Graph}, &ev)
+		var ok *event.OtherKindError
+		if !errors.As(err, &ok) || ok.Kind != "directoryAudit" {
+			t.Errorf("Decode(%s) = %v, want an *OtherKindError of kind directoryAudit", data, err)
 		}
 	}
 }

@@ -48,3 +48,6 @@ func TestListAndRulesByID(t *testing.T) {
 		t.Errorf("-rules by id (status %d) differs from by name (status %d):\n%s\n%s", c2, c1, byID, byName)
 	}
 }
+
+// TestAuditFailures checks the same failures, of audit input.
+func TestAuditFailures(t *testing.T) { clitest.CheckAuditFailures(t, program()) }

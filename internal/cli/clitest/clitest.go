@@ -152,8 +152,14 @@ type Failure struct {
 
 // CheckFailures runs each failure case and checks its exact messages,
 // output and exit status.
-func CheckFailures(t *testing.T, p cli.Program) {
-	for _, f := range Failures(t) {
+func CheckFailures(t *testing.T, p cli.Program) { checkFailures(t, p, Failures(t)) }
+
+// CheckAuditFailures runs the failure cases of audit input
+// ([AuditFailures]) on a program that reads audit records.
+func CheckAuditFailures(t *testing.T, p cli.Program) { checkFailures(t, p, AuditFailures(t)) }
+
+func checkFailures(t *testing.T, p cli.Program, cases []Failure) {
+	for _, f := range cases {
 		t.Run(f.Name, func(t *testing.T) {
 			path := f.File
 			if f.Data != nil {
@@ -193,35 +199,12 @@ func Failures(t *testing.T) []Failure {
 		t.Fatal(err)
 	}
 	lines := strings.SplitAfter(string(graph), "\n")
-	// A download cut short: the gzip of the whole file, truncated, holds
-	// the first lines whole and a part of the next.
-	gz := Gzip(t, graph)
-	cut := gz[:len(gz)*6/10]
-	whole := completeLines(t, cut)
-	prefix := Write(t, "prefix.jsonl", []byte(strings.Join(lines[:whole], "")))
-	// A gzip whose CRC (the trailer's first four bytes) is wrong: every
-	// record decompresses, and then the check fails.
-	badCRC := bytes.Clone(gz)
-	badCRC[len(badCRC)-8] ^= 0xff
 	risky := `{"time":"2025-03-20T22:20:00Z","operationName":"Risky user","category":"RiskyUsers","properties":{"id":"x","riskLevel":"medium"}}` + "\n"
 	noTime := `{"id":"a","userPrincipalName":"a@example.com"}` + "\n"
 	dir := t.TempDir()
 	badCSV, badRow := csvWithBadCode(t)
 	utf16 := append([]byte{0xFF, 0xFE}, utf16LE(lines[0]+`{"createdDateTime":"2025-03-14T09:00:00Z","status":{"errorCode":"abc"}}`+"\n")...)
-	return []Failure{
-		{Name: "truncated gzip", Reason: "the findings of every record read are printed, marked partial, with where the input broke",
-			File: "signins.jsonl.gz", Data: cut, Args: []string{"-json"}, Stdout: prefix, Code: 1,
-			Stderr: "read %[2]s: gzip: unexpected EOF at compressed byte " + itoa(len(cut)) + ", after " + itoa(whole) + " records\n" +
-				"%[1]s: results are partial (" + itoa(whole) + " records read)\n"},
-		{Name: "truncated gzip, lenient", Reason: "lenient mode skips bad records, not a broken input",
-			File: "signins.jsonl.gz", Data: cut, Args: []string{"-json", "-lenient"}, Stdout: prefix, Code: 1,
-			Stderr: "%[1]s: " + itoa(whole) + " records read, " + itoa(whole) + " decoded, 0 skipped\n" +
-				"read %[2]s: gzip: unexpected EOF at compressed byte " + itoa(len(cut)) + ", after " + itoa(whole) + " records\n" +
-				"%[1]s: results are partial (" + itoa(whole) + " records read)\n"},
-		{Name: "gzip checksum", Reason: "a corrupt download is an error even when every record was read",
-			File: "signins.jsonl.gz", Data: badCRC, Args: []string{"-json"}, Stdout: Formats("graph.jsonl"), Code: 1,
-			Stderr: "read %[2]s: gzip: invalid checksum at compressed byte " + itoa(len(badCRC)) + ", after 28 records\n" +
-				"%[1]s: results are partial (28 records read)\n"},
+	return append(gzipFailures(t, "signins.jsonl.gz", Formats("graph.jsonl"), graph), []Failure{
 		{Name: "empty", Reason: "an input that yields no sign-in is an error",
 			File: "empty.json", Data: []byte{}, Args: []string{"-json"}, Code: 1,
 			Stderr: "%[1]s: no %[3]s records in %[2]s: the input is empty\n"},
@@ -266,6 +249,40 @@ func Failures(t *testing.T) []Failure {
 		{Name: "UTF-16 position", Reason: "an error in UTF-16 input says in which unit its offset counts",
 			File: "signins.json", Data: utf16, Args: []string{"-json"}, Code: 1,
 			Stderr: `%[2]s:2: status.errorCode: want an integer, got "abc" (byte ` + itoa(len(lines[0])+64) + " of the UTF-8 transcoding of UTF-16LE input)\n"},
+	}...)
+}
+
+// gzipFailures are the failure cases of a gzip download of path (whose
+// content is data) that is cut short or corrupt: the findings of every
+// record read are printed, marked partial, and the message says where
+// the input broke.
+func gzipFailures(t *testing.T, file, path string, data []byte) []Failure {
+	lines := strings.SplitAfter(string(data), "\n")
+	// A download cut short: the gzip of the whole file, truncated, holds
+	// the first lines whole and a part of the next.
+	gz := Gzip(t, data)
+	cut := gz[:len(gz)*6/10]
+	whole := completeLines(t, cut)
+	prefix := Write(t, "prefix.jsonl", []byte(strings.Join(lines[:whole], "")))
+	// A gzip whose CRC (the trailer's first four bytes) is wrong: every
+	// record decompresses, and then the check fails.
+	badCRC := bytes.Clone(gz)
+	badCRC[len(badCRC)-8] ^= 0xff
+	total := itoa(bytes.Count(data, []byte("\n")))
+	return []Failure{
+		{Name: "truncated gzip", Reason: "the findings of every record read are printed, marked partial, with where the input broke",
+			File: file, Data: cut, Args: []string{"-json"}, Stdout: prefix, Code: 1,
+			Stderr: "read %[2]s: gzip: unexpected EOF at compressed byte " + itoa(len(cut)) + ", after " + itoa(whole) + " records\n" +
+				"%[1]s: results are partial (" + itoa(whole) + " records read)\n"},
+		{Name: "truncated gzip, lenient", Reason: "lenient mode skips bad records, not a broken input",
+			File: file, Data: cut, Args: []string{"-json", "-lenient"}, Stdout: prefix, Code: 1,
+			Stderr: "%[1]s: " + itoa(whole) + " records read, " + itoa(whole) + " decoded, 0 skipped\n" +
+				"read %[2]s: gzip: unexpected EOF at compressed byte " + itoa(len(cut)) + ", after " + itoa(whole) + " records\n" +
+				"%[1]s: results are partial (" + itoa(whole) + " records read)\n"},
+		{Name: "gzip checksum", Reason: "a corrupt download is an error even when every record was read",
+			File: file, Data: badCRC, Args: []string{"-json"}, Stdout: path, Code: 1,
+			Stderr: "read %[2]s: gzip: invalid checksum at compressed byte " + itoa(len(badCRC)) + ", after " + total + " records\n" +
+				"%[1]s: results are partial (" + total + " records read)\n"},
 	}
 }
 
@@ -312,4 +329,54 @@ func csvWithBadCode(t *testing.T) ([]byte, int) {
 	w.Flush()
 	_ = rest
 	return b.Bytes(), len(header) + 1
+}
+
+// AuditFailures returns the failure cases of the sign-in reader
+// ([Failures]) that concern the records themselves, made of audit
+// records: a cut or corrupt gzip download, a bad event time, a field of
+// the wrong type, a missing time, in strict and lenient mode, in UTF-16,
+// and a -format that does not match. The program must read audit
+// records.
+func AuditFailures(t *testing.T) []Failure {
+	path := Formats("audit/graph.jsonl")
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.SplitAfter(string(data), "\n")
+	// Line 2 with its activityDateTime not a time, its targetResources
+	// not an array, and without activityDateTime.
+	when := regexp.MustCompile(`"activityDateTime":"([^"]*)",`).FindStringSubmatch(lines[1])
+	if when == nil {
+		t.Fatal("the audit dataset's second record has no activityDateTime")
+	}
+	badTime := strings.Replace(lines[1], when[0], `"activityDateTime":"yesterday `+when[1]+`",`, 1)
+	badType := regexp.MustCompile(`"targetResources":\[.*\],"additionalDetails"`).ReplaceAllString(lines[1], `"targetResources":"x","additionalDetails"`)
+	noTime := strings.Replace(lines[1], when[0], "", 1)
+	// at is the byte offset of value in line 2 of the input.
+	at := func(line2, value string) string { return itoa(len(lines[0]) + strings.Index(line2, value)) }
+	timeErr := `%[2]s:2: activityDateTime: want an RFC 3339 timestamp, got "yesterday ` + when[1] + `" (byte ` + at(badTime, `"yesterday`)
+	good := Write(t, "good.jsonl", []byte(lines[0]+lines[2]))
+	utf16 := append([]byte{0xFF, 0xFE}, utf16LE(lines[0]+badTime)...)
+	return append(gzipFailures(t, "audit.jsonl.gz", path, data), []Failure{
+		{Name: "bad audit time", Reason: "a strict run stops at a bad record, naming its line, field and byte",
+			File: "audit.jsonl", Data: []byte(lines[0] + badTime + lines[2]), Args: []string{"-json"}, Code: 1,
+			Stderr: timeErr + ")\n"},
+		{Name: "bad audit field type", Reason: "a field of the wrong type is named with what was wanted",
+			File: "audit.jsonl", Data: []byte(lines[0] + badType), Args: []string{"-json"}, Code: 1,
+			Stderr: `%[2]s:2: targetResources: want an array, got "x" (byte ` + at(badType, `"x"`) + ")\n"},
+		{Name: "audit without its time", Reason: "a directoryAudit without activityDateTime is an audit record missing its time, not a sign-in",
+			File: "audit.jsonl", Data: []byte(lines[0] + noTime), Args: []string{"-json"}, Code: 1,
+			Stderr: "%[2]s:2: activityDateTime: missing event time (byte " + itoa(len(lines[0])) + ")\n"},
+		{Name: "bad audit record, lenient", Reason: "lenient mode reports the bad record and keeps the findings of the others",
+			File: "audit.jsonl", Data: []byte(lines[0] + badTime + lines[2]), Args: []string{"-json", "-lenient"}, Stdout: good, Code: 0,
+			Stderr: "%[1]s: 3 records read, 2 decoded, 1 skipped\n" +
+				"  skipped " + timeErr + ")\n"},
+		{Name: "audit UTF-16 position", Reason: "an error in UTF-16 audit input says in which unit its offset counts",
+			File: "audit.json", Data: utf16, Args: []string{"-json"}, Code: 1,
+			Stderr: timeErr + " of the UTF-8 transcoding of UTF-16LE input)\n"},
+		{Name: "audit format mismatch", Reason: "-format azure-monitor on Graph audit records says the format does not match",
+			File: path, Args: []string{"-json", "-format", "azure-monitor"}, Code: 1,
+			Stderr: "%[2]s:1: format does not match: the records are graph, not azure-monitor\n"},
+	}...)
 }
