@@ -17,7 +17,8 @@ import (
 //
 //   - lines: one record per line (JSON lines: Graph signIns, Azure Monitor
 //     PT1H.json blobs, Log Analytics rows). A bad line is reported and
-//     reading resumes at the next line.
+//     reading resumes at the next line. A wrapper document at the start of
+//     a line turns the rest of the input into documents.
 //   - documents: a stream of JSON values, each an array of records, a
 //     wrapper object whose "value" (Graph API page) or "records" (Azure
 //     Monitor) array holds the records, or a record on its own. Documents
@@ -442,9 +443,17 @@ func (r *Reader) readLine() (data []byte, tooLong bool, err error) {
 	}
 }
 
-// nextLine returns the next non-blank line as a record.
+// nextLine returns the next non-blank line as a record. A line that
+// starts a wrapper (an Azure Monitor {"records": [...]} document, as
+// when Event Hubs messages follow blob lines in one file) turns the rest
+// of the input into documents, whose records, and records on their own,
+// are then read as documents are.
 func (r *Reader) nextLine() (Record, error) {
 	for {
+		if b, _ := r.br.Peek(9); startsWrapper(b) && r.atWrapper() {
+			r.mode = modeDocuments
+			return r.nextInDocument()
+		}
 		line, off := r.line, r.offset
 		data, tooLong, err := r.readLine()
 		if err != nil {
@@ -461,6 +470,13 @@ func (r *Reader) nextLine() (Record, error) {
 		r.counts.Records++
 		return Record{Data: data, Line: line, Offset: off}, nil
 	}
+}
+
+// startsWrapper reports whether a line may start a wrapper document, by
+// its first bytes: a quick test before atWrapper's, since it runs for
+// every line.
+func startsWrapper(b []byte) bool {
+	return bytes.HasPrefix(b, []byte(`{"records`)) || bytes.HasPrefix(b, []byte(`{"value"`)) || bytes.HasPrefix(b, []byte(`{"@odata.`))
 }
 
 func (r *Reader) tooLong(line int, off int64) *DecodeError {

@@ -156,6 +156,18 @@ func TestRead(t *testing.T) {
 			input:  "",
 		},
 		{
+			name:   "lines, then a records document",
+			reason: "a wrapper document after JSON lines (Event Hubs messages after blob lines) is read as one, then the lines after it",
+			input:  recA + "\n" + `{"records":[` + recB + "," + recC + "]}\n" + recA + "\n",
+			want:   []result{ok("a"), ok("b"), ok("c"), ok("a")},
+		},
+		{
+			name:   "lines, then a Graph page",
+			reason: "a Graph page on a line of its own after lines is a wrapper too",
+			input:  recA + "\n" + `{"@odata.context":"x","value":[` + recB + "]}\n",
+			want:   []result{ok("a"), ok("b")},
+		},
+		{
 			name:   "only blank lines",
 			reason: "lines of spaces, tabs and CRs are not records",
 			input:  " \n\t\n\r\n  \t  \n\n",

@@ -34,11 +34,9 @@ func eventTypeOf(category string) string {
 
 // TestMixedExport runs the whole catalogue, strict, over one Azure
 // Monitor export that interleaves every rule's sample records, of every
-// event type, half in {"records": [...]} documents of ten and half as
-// records on their own lines. (It starts with a document: the reader
-// reads an input that starts with a record alone on its line as JSON
-// lines, one record per line, and one that starts with a document as
-// concatenated documents and records.) It must exit 0 and give, for each rule, exactly the findings
+// event type, half as records on their own lines and half in
+// {"records": [...]} documents of ten, one a line, as blob lines and
+// Event Hubs messages gathered in one file would be. It must exit 0 and give, for each rule, exactly the findings
 // the rule gives over the records of its own event types alone.
 func TestMixedExport(t *testing.T) {
 	// The Azure Monitor records of every rule's sample, and of the
@@ -85,7 +83,7 @@ func TestMixedExport(t *testing.T) {
 			t.Fatalf("a sample record of category %q no event type reads", rec.Category)
 		}
 		byType[typ] = append(byType[typ], l)
-		if (i/10)%2 == 1 {
+		if (i/10)%2 == 0 {
 			mixed = append(append(mixed, l...), '\n')
 			continue
 		}
