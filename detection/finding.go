@@ -133,8 +133,6 @@ func (f Finding) AppendJSON(dst []byte) []byte {
 	return append(dst, '}')
 }
 
-func formatCount(n int64) string { return strconv.FormatInt(n, 10) }
-
 // UnmarshalJSON reads a finding back from its JSON form (MarshalJSON, or
 // a line of the example programs' -json output): each member is a column,
 // in order, a Text column for a string, Multi for an array of strings,

@@ -193,7 +193,7 @@ func (failedMFAChallenge) Meta() detection.Meta {
 		KnownFalsePositives: "Users fail MFA by mistake: a prompt that timed out, a mistyped " +
 			"code, a phone out of reach. A single failure means little; repeated ones for the " +
 			"same user, or from an unfamiliar source address, deserve a look.",
-		References: attackReferences("T1078.004", "T1586.003", "T1621"),
+		References: escuReferences("e62c9c2e-bf51-4719-906c-3074618fcc1c"),
 		Drilldowns: escuDrilldowns("user"),
 		RBA: risk.Spec{
 			Message:       "User $user$ failed to pass MFA challenge",
@@ -202,7 +202,7 @@ func (failedMFAChallenge) Meta() detection.Meta {
 		},
 		Tags: detection.Tags{
 			AnalyticStory:  []string{"Azure Active Directory Account Takeover"},
-			AssetType:      "Azure Tenant",
+			AssetType:      "Azure Active Directory",
 			MITREAttackID:  []string{"T1078.004", "T1586.003", "T1621"},
 			MITRETacticID:  attackTactics("T1078.004", "T1586.003", "T1621"),
 			Product:        splunkProducts(),

@@ -129,7 +129,7 @@ func (azureConcurrentSessions) Meta() detection.Meta {
 		HowToImplement: successHowToImplement(successNonInteractive, "authenticationDetails"),
 		KnownFalsePositives: "A user with several devices, such as a phone on a mobile network and a laptop on the office network, refreshes tokens from several addresses at once; " +
 			"so do clients behind proxies or VPNs with more than one egress address.",
-		References: attackReferences(mitre...),
+		References: escuReferences("a9126f73-9a9b-493d-96ec-0dd06695490d"),
 		Drilldowns: escuDrilldowns("user"),
 		RBA: risk.Spec{
 			Message:       "User $user$ has concurrent sessions from more than one unique IP address in the span of 5 minutes.",

@@ -103,7 +103,7 @@ func (azureDeviceCode) Meta() detection.Meta {
 		HowToImplement: successHowToImplement(successInteractive, "authenticationProtocol"),
 		KnownFalsePositives: "Input-constrained devices and command-line tools use the device code flow legitimately: " +
 			"meeting-room and Teams devices, smart TVs, the Azure CLI and some PowerShell modules.",
-		References: attackReferences(mitre...),
+		References: escuReferences("d68d8732-6f7e-4ee5-a6eb-737f2b990b91"),
 		Drilldowns: escuDrilldowns("user"),
 		RBA: risk.Spec{
 			Message:       "Device code requested for $user$ from $src$",

@@ -96,7 +96,7 @@ func (failedForUser) Meta() detection.Meta {
 		HowToImplement: failedHowToImplement,
 		KnownFalsePositives: "A user who keeps retrying a forgotten or recently changed password, or a device or script " +
 			"still configured with an old password, can fail this often. Check the sources and user agents before acting.",
-		References: attackReferences(mitre...),
+		References: escuReferences("630b1694-210a-48ee-a450-6f79e7679f2c"),
 		Drilldowns: escuDrilldowns("user"),
 		RBA: risk.Spec{
 			Message:     "User $user$ failed to authenticate more than 20 times in the span of 10 minutes.",

@@ -95,7 +95,7 @@ func (failedFromIP) Meta() detection.Meta {
 		HowToImplement: failedHowToImplement,
 		KnownFalsePositives: "A shared egress address (a corporate proxy or NAT gateway, a VPN concentrator) can carry many users' mistyped passwords, " +
 			"and a misconfigured application can retry stale credentials from one host. Check the users and user agents before acting.",
-		References: attackReferences(mitre...),
+		References: escuReferences("e5ab41bf-745d-4f72-a393-2611151afd8e"),
 		Drilldowns: escuDrilldowns("user"),
 		RBA: risk.Spec{
 			Message:       "$src$ failed to authenticate more than 20 times in the span of 10 minutes.",

@@ -114,7 +114,7 @@ func (deniedMFARequests) Meta() detection.Meta {
 		KnownFalsePositives: "Users rarely decline many of their own prompts; a device that " +
 			"repeats a stale sign-in, or a user who rejects prompts they did not expect during a " +
 			"test, can. Confirm with the user before acting.",
-		References: attackReferences("T1621"),
+		References: escuReferences("d0895c20-de71-4fd2-b56c-3fcdb888eba1"),
 		Drilldowns: escuDrilldowns("user"),
 		RBA: risk.Spec{
 			Message:     "User $user$ denied more than 9 MFA requests in a timespan of 10 minutes.",
@@ -122,7 +122,7 @@ func (deniedMFARequests) Meta() detection.Meta {
 		},
 		Tags: detection.Tags{
 			AnalyticStory:  []string{"Azure Active Directory Account Takeover"},
-			AssetType:      "Azure Tenant",
+			AssetType:      "Azure Active Directory",
 			MITREAttackID:  []string{"T1621"},
 			MITRETacticID:  attackTactics("T1621"),
 			Product:        splunkProducts(),

@@ -125,7 +125,7 @@ func (failedMFARequests) Meta() detection.Meta {
 		KnownFalsePositives: "A user with a new phone, poor connectivity or a misconfigured " +
 			"authenticator app can fail many MFA prompts in a row. Confirm with the user and " +
 			"tune the threshold to the tenant.",
-		References: attackReferences("T1078.004", "T1586.003", "T1621"),
+		References: escuReferences("264ea131-ab1f-41b8-90e0-33ad1a1888ea"),
 		Drilldowns: escuDrilldowns("user"),
 		RBA: risk.Spec{
 			Message:     "User $user$ failed to complete MFA authentication more than 10 times in a timespan of 10 minutes.",
@@ -133,7 +133,7 @@ func (failedMFARequests) Meta() detection.Meta {
 		},
 		Tags: detection.Tags{
 			AnalyticStory:  []string{"Azure Active Directory Account Takeover"},
-			AssetType:      "Azure Tenant",
+			AssetType:      "Azure Active Directory",
 			MITREAttackID:  []string{"T1078.004", "T1586.003", "T1621"},
 			MITRETacticID:  attackTactics("T1078.004", "T1586.003", "T1621"),
 			Product:        splunkProducts(),

@@ -106,7 +106,7 @@ func (usersFailingFromIP) Meta() detection.Meta {
 		HowToImplement: failedHowToImplement,
 		KnownFalsePositives: "A shared egress address (a corporate proxy, NAT gateway or VPN) used by many people, or a test or onboarding run " +
 			"that signs in many accounts with wrong passwords, can reach the threshold. Check the user agents and the address's owner.",
-		References: attackReferences(mitre...),
+		References: escuReferences("94481a6a-8f59-4c86-957f-55a71e3612a6"),
 		Drilldowns: escuDrilldowns("user"),
 		RBA: risk.Spec{
 			Message:       "Source Ip $src$ failed to authenticate with more than 30 users within 5 minutes.",
@@ -115,7 +115,7 @@ func (usersFailingFromIP) Meta() detection.Meta {
 		},
 		Tags: detection.Tags{
 			AnalyticStory:  []string{"Azure Active Directory Account Takeover"},
-			AssetType:      "Azure Tenant",
+			AssetType:      "Azure Active Directory",
 			MITREAttackID:  mitre,
 			MITRETacticID:  attackTactics(mitre...),
 			Product:        splunkProducts(),

@@ -118,7 +118,7 @@ func (azureSuccessDifferentIPs) Meta() detection.Meta {
 		HowToImplement: successHowToImplement(successInteractive, "authenticationDetails"),
 		KnownFalsePositives: "A user can legitimately sign in from several addresses within minutes: a phone moving between Wi-Fi and a mobile network, " +
 			"a VPN that connects or disconnects, or a proxy with several egress addresses. Sign-ins whose first factor succeeded but whose MFA failed also count.",
-		References: attackReferences(mitre...),
+		References: escuReferences("be6d868d-33b6-4aaa-912e-724fb555b11a"),
 		Drilldowns: escuDrilldowns("user"),
 		RBA: risk.Spec{
 			Message:       "User $user$ has had successful authentication events from more than one unique IP address in the span of 30 minutes.",

@@ -109,7 +109,7 @@ func (azureSingleFactor) Meta() detection.Meta {
 		HowToImplement: successHowToImplement(successInteractive, "authenticationRequirement and authenticationDetails"),
 		KnownFalsePositives: "Conditional Access may deliberately allow one factor, for example from trusted networks or compliant devices, " +
 			"and some accounts, such as break-glass or shared kiosk accounts, are exempt from MFA by design.",
-		References: attackReferences(mitre...),
+		References: escuReferences("a560e7f6-1711-4353-885b-40be53101fcd"),
 		Drilldowns: escuDrilldowns("user"),
 		RBA: risk.Spec{
 			Message:       "Successful authentication for user $user$ without MFA",
@@ -118,7 +118,7 @@ func (azureSingleFactor) Meta() detection.Meta {
 		},
 		Tags: detection.Tags{
 			AnalyticStory:  []string{"Azure Active Directory Account Takeover"},
-			AssetType:      "Azure Tenant",
+			AssetType:      "Azure Active Directory",
 			MITREAttackID:  mitre,
 			MITRETacticID:  attackTactics(mitre...),
 			Product:        splunkProducts(),

@@ -196,7 +196,7 @@ func (unusualFailedFromIP) Meta() detection.Meta {
 			"for the standard deviation to mean something.",
 		KnownFalsePositives: "A shared egress address (a proxy, NAT gateway or VPN) with little traffic most of the time can spike when many users " +
 			"mistype passwords at once, for example after a forced password change; a single busy window from a new address is flagged too.",
-		References: attackReferences(mitre...),
+		References: escuReferences("3d8d3a36-93b8-42d7-8d91-c5f24cec223d"),
 		Drilldowns: escuDrilldowns("userPrincipalName"),
 		RBA: risk.Spec{
 			Message:       "Possible Password Spraying attack against Azure AD from source ip $src$",
@@ -205,7 +205,7 @@ func (unusualFailedFromIP) Meta() detection.Meta {
 		},
 		Tags: detection.Tags{
 			AnalyticStory:  []string{"Azure Active Directory Account Takeover"},
-			AssetType:      "Azure Tenant",
+			AssetType:      "Azure Active Directory",
 			MITREAttackID:  mitre,
 			MITRETacticID:  attackTactics(mitre...),
 			Product:        splunkProducts(),

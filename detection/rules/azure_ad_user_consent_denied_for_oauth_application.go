@@ -89,7 +89,7 @@ func (azureConsentDenied) Meta() detection.Meta {
 		KnownFalsePositives: "Users decline consent to legitimate applications too, for example " +
 			"when a prompt asks for more permissions than they expected or was opened by mistake. " +
 			"Check the application and filter ones known to be benign.",
-		References: attackReferences("T1528"),
+		References: escuReferences("bb093c30-d860-4858-a56e-cd0895d5b49c"),
 		Drilldowns: escuDrilldowns("user"),
 		RBA: risk.Spec{
 			Message:     "User $user$ denied consent for an OAuth application.",

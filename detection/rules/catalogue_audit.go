@@ -34,6 +34,19 @@ const auditHowTo = "Needs Microsoft Entra ID audit logs (the AuditLogs category 
 	"streamed to Event Hubs or a storage account, or the Log Analytics AuditLogs table, or Graph " +
 	"GET /auditLogs/directoryAudits); escudo reads them in any of those exports."
 
+// mustAuditField returns the audit field of that Splunk name, for the
+// Eval functions of the catalogue's rules. The names are fixed in the
+// catalogue, so an unknown one is a mistake in it, reported as
+// regexp.MustCompile reports a bad pattern: when the rule is built, which
+// every test does.
+func mustAuditField(name string) event.Field[event.AuditEvent] {
+	f, err := event.LookupAuditField(name)
+	if err != nil {
+		panic(err)
+	}
+	return f
+}
+
 // auditBy is the BY clause most audit rules share after
 // `rename properties.* as *`: the add-on's CIM fields and the operation.
 func auditBy(extra ...detection.By[event.AuditEvent]) []detection.By[event.AuditEvent] {
@@ -63,7 +76,9 @@ func auditTimes() []detection.Stat[event.AuditEvent] {
 //
 // The base search's wildcard term matches any modified property's new
 // value (the JSON text Entra writes, quotes included) without regard to
-// case, as Splunk's search does (spl.Wildcard). user is the add-on's CIM user:
+// case, as Splunk's search does (spl.Wildcard). The operation name is
+// compared exactly, as throughout the catalogue (Splunk's search would
+// ignore its case too; Entra writes it one way). user is the add-on's CIM user:
 // for "Add member to role", the target's UPN (the member the role was
 // given to); initiatedBy is who gave it. fillnull makes a missing
 // user_agent (properties.userAgent, null in Entra's records) and a
@@ -93,7 +108,9 @@ func AzureADGlobalAdministratorRoleAssigned() detection.Detection[event.AuditEve
 			Stats:    auditTimes(),
 			FillNull: true,
 		},
-		Lits: []string{"Global Administrator", "global administrator", "GLOBAL ADMINISTRATOR"},
+		// The operation, not the role: the role term ignores case, so no
+		// fixed spelling of it is in every record the rule matches.
+		Lits: []string{"Add member to role"},
 		Info: detection.Meta{
 			ID: "825fed20-309d-4fd1-8aaf-cd49c1bb093c", Name: "Azure AD Global Administrator Role Assigned",
 			Version: 10, Date: "2025-05-02", Author: "Splunk (ESCU content); escudo implementation",
@@ -107,7 +124,7 @@ func AzureADGlobalAdministratorRoleAssigned() detection.Detection[event.AuditEve
 				"| `security_content_ctime(firstTime)` | `security_content_ctime(lastTime)` | `azure_ad_global_administrator_role_assigned_filter`",
 			HowToImplement:      auditHowTo,
 			KnownFalsePositives: "Administrators give the role on purpose; check the assignment against a change request.",
-			References:          attackReferences("T1098.003"),
+			References:          escuReferences("825fed20-309d-4fd1-8aaf-cd49c1bb093c"),
 			Drilldowns:          escuDrilldowns("user"),
 			RBA: risk.Spec{
 				Message: "Global Administrator Role assigned for User $user$ initiated by $initiatedBy$",
@@ -118,7 +135,7 @@ func AzureADGlobalAdministratorRoleAssigned() detection.Detection[event.AuditEve
 			},
 			Tags: detection.Tags{
 				AnalyticStory:  []string{"Azure Active Directory Persistence", "Azure Active Directory Privilege Escalation"},
-				AssetType:      "Azure Tenant",
+				AssetType:      "Azure Active Directory",
 				MITREAttackID:  []string{"T1098.003"},
 				MITRETacticID:  attackTactics("T1098.003"),
 				Product:        splunkProducts(),
@@ -171,7 +188,7 @@ func AzureADServicePrincipalCreated() detection.Detection[event.AuditEvent] {
 				"| `security_content_ctime(firstTime)` | `security_content_ctime(lastTime)` | `azure_ad_service_principal_created_filter`",
 			HowToImplement:      auditHowTo,
 			KnownFalsePositives: "Administrators and deployment tools create service principals as part of their work.",
-			References:          attackReferences("T1136.003"),
+			References:          escuReferences("f8ba49e7-ffd3-4b53-8f61-e73974583c5d"),
 			Drilldowns:          escuDrilldowns("displayName"),
 			RBA: risk.Spec{
 				Message:     "Service Principal named $displayName$ created by $user$",
@@ -179,7 +196,7 @@ func AzureADServicePrincipalCreated() detection.Detection[event.AuditEvent] {
 			},
 			Tags: detection.Tags{
 				AnalyticStory:  []string{"Azure Active Directory Persistence", "NOBELIUM Group"},
-				AssetType:      "Azure Tenant",
+				AssetType:      "Azure Active Directory",
 				MITREAttackID:  []string{"T1136.003"},
 				MITRETacticID:  attackTactics("T1136.003"),
 				Product:        splunkProducts(),

@@ -7,16 +7,6 @@ import (
 	"github.com/escudo-dev/escudo/detection"
 )
 
-// attackReferences returns the MITRE ATT&CK page of each technique ID:
-// T1078.004 is https://attack.mitre.org/techniques/T1078/004/.
-func attackReferences(ids ...string) []string {
-	refs := make([]string, len(ids))
-	for i, id := range ids {
-		refs[i] = "https://attack.mitre.org/techniques/" + strings.ReplaceAll(id, ".", "/") + "/"
-	}
-	return refs
-}
-
 // escuDrilldowns returns ESCU's two standard drilldowns for a rule whose
 // risk object is the output column field: the detection's own results for
 // that value, and the value's risk events of the last 7 days.

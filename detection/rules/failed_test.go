@@ -266,7 +266,7 @@ func TestFailedColumns(t *testing.T) {
 type failedMetaSummary struct {
 	ID, Type, Status, Date, Domain, Asset string
 	Version                               int
-	MITRE, Stories, References            []string
+	MITRE, Stories                        []string
 	Message                               string
 	Risk                                  []risk.RiskObject
 	Threat                                []risk.ThreatObject
@@ -278,34 +278,30 @@ func TestFailedMeta(t *testing.T) {
 		"Azure AD High Number Of Failed Authentications For User": {
 			ID: "630b1694-210a-48ee-a450-6f79e7679f2c", Type: "TTP", Status: "production", Date: "2025-05-02", Domain: "identity", Asset: "Azure Tenant", Version: 9,
 			MITRE: []string{"T1110.001"}, Stories: []string{"Compromised User Account", "Azure Active Directory Account Takeover"},
-			References: []string{"https://attack.mitre.org/techniques/T1110/001/"},
-			Message:    "User $user$ failed to authenticate more than 20 times in the span of 10 minutes.",
-			Risk:       []risk.RiskObject{{Field: "user", Type: risk.User, Score: 35}},
-			Threat:     nil, DrilldownToken: true,
+			Message: "User $user$ failed to authenticate more than 20 times in the span of 10 minutes.",
+			Risk:    []risk.RiskObject{{Field: "user", Type: risk.User, Score: 35}},
+			Threat:  nil, DrilldownToken: true,
 		},
 		"Azure AD High Number Of Failed Authentications From Ip": {
 			ID: "e5ab41bf-745d-4f72-a393-2611151afd8e", Type: "TTP", Status: "production", Date: "2025-05-02", Domain: "identity", Asset: "Azure Tenant", Version: 10,
 			MITRE: []string{"T1110.001", "T1110.003"}, Stories: []string{"Compromised User Account", "Azure Active Directory Account Takeover", "NOBELIUM Group"},
-			References: []string{"https://attack.mitre.org/techniques/T1110/001/", "https://attack.mitre.org/techniques/T1110/003/"},
-			Message:    "$src$ failed to authenticate more than 20 times in the span of 10 minutes.",
-			Risk:       []risk.RiskObject{{Field: "user", Type: risk.User, Score: 35}},
-			Threat:     []risk.ThreatObject{{Field: "src", Type: risk.IPAddress}}, DrilldownToken: true,
+			Message: "$src$ failed to authenticate more than 20 times in the span of 10 minutes.",
+			Risk:    []risk.RiskObject{{Field: "user", Type: risk.User, Score: 35}},
+			Threat:  []risk.ThreatObject{{Field: "src", Type: risk.IPAddress}}, DrilldownToken: true,
 		},
 		"Azure AD Multiple Users Failing To Authenticate From Ip": {
-			ID: "94481a6a-8f59-4c86-957f-55a71e3612a6", Type: "Anomaly", Status: "production", Date: "2025-05-02", Domain: "identity", Asset: "Azure Tenant", Version: 9,
+			ID: "94481a6a-8f59-4c86-957f-55a71e3612a6", Type: "Anomaly", Status: "production", Date: "2025-05-02", Domain: "identity", Asset: "Azure Active Directory", Version: 9,
 			MITRE: []string{"T1110.003", "T1110.004", "T1586.003"}, Stories: []string{"Azure Active Directory Account Takeover"},
-			References: []string{"https://attack.mitre.org/techniques/T1110/003/", "https://attack.mitre.org/techniques/T1110/004/", "https://attack.mitre.org/techniques/T1586/003/"},
-			Message:    "Source Ip $src$ failed to authenticate with more than 30 users within 5 minutes.",
-			Risk:       []risk.RiskObject{{Field: "user", Type: risk.User, Score: 63}},
-			Threat:     []risk.ThreatObject{{Field: "src", Type: risk.IPAddress}}, DrilldownToken: true,
+			Message: "Source Ip $src$ failed to authenticate with more than 30 users within 5 minutes.",
+			Risk:    []risk.RiskObject{{Field: "user", Type: risk.User, Score: 63}},
+			Threat:  []risk.ThreatObject{{Field: "src", Type: risk.IPAddress}}, DrilldownToken: true,
 		},
 		"Azure AD Unusual Number of Failed Authentications From Ip": {
-			ID: "3d8d3a36-93b8-42d7-8d91-c5f24cec223d", Type: "Anomaly", Status: "production", Date: "2025-05-02", Domain: "access", Asset: "Azure Tenant", Version: 9,
+			ID: "3d8d3a36-93b8-42d7-8d91-c5f24cec223d", Type: "Anomaly", Status: "production", Date: "2025-05-02", Domain: "access", Asset: "Azure Active Directory", Version: 9,
 			MITRE: []string{"T1110.003", "T1110.004", "T1586.003"}, Stories: []string{"Azure Active Directory Account Takeover"},
-			References: []string{"https://attack.mitre.org/techniques/T1110/003/", "https://attack.mitre.org/techniques/T1110/004/", "https://attack.mitre.org/techniques/T1586/003/"},
-			Message:    "Possible Password Spraying attack against Azure AD from source ip $src$",
-			Risk:       []risk.RiskObject{{Field: "userPrincipalName", Type: risk.User, Score: 54}},
-			Threat:     []risk.ThreatObject{{Field: "src", Type: risk.IPAddress}}, DrilldownToken: true,
+			Message: "Possible Password Spraying attack against Azure AD from source ip $src$",
+			Risk:    []risk.RiskObject{{Field: "userPrincipalName", Type: risk.User, Score: 54}},
+			Threat:  []risk.ThreatObject{{Field: "src", Type: risk.IPAddress}}, DrilldownToken: true,
 		},
 	}
 	got := make(map[string]failedMetaSummary)
@@ -318,7 +314,7 @@ func TestFailedMeta(t *testing.T) {
 		}
 		got[m.Name] = failedMetaSummary{
 			ID: m.ID, Type: m.Type, Status: m.Status, Date: m.Date, Domain: m.Tags.SecurityDomain, Asset: m.Tags.AssetType, Version: m.Version,
-			MITRE: m.Tags.MITREAttackID, Stories: m.Tags.AnalyticStory, References: m.References,
+			MITRE: m.Tags.MITREAttackID, Stories: m.Tags.AnalyticStory,
 			Message: m.RBA.Message, Risk: m.RBA.RiskObjects, Threat: m.RBA.ThreatObjects, DrilldownToken: hasTok,
 		}
 		if !strings.HasPrefix(m.Search, "`azure_monitor_aad` category") || !strings.HasSuffix(m.Search, "_filter`") {

@@ -175,7 +175,6 @@ func TestMFAMeta(t *testing.T) {
 		DataSource, MITRE, Stories   []string
 		Message                      string
 		Risk, Threat                 []string
-		References                   []string
 		Drilldowns                   []string
 		AssetType, Domain            string
 	}
@@ -183,7 +182,7 @@ func TestMFAMeta(t *testing.T) {
 		m := d.Meta()
 		f := facts{ID: m.ID, Name: m.Name, Date: m.Date, Type: m.Type, Status: m.Status, Version: m.Version,
 			DataSource: m.DataSource, MITRE: m.Tags.MITREAttackID, Stories: m.Tags.AnalyticStory,
-			Message: m.RBA.Message, References: m.References, AssetType: m.Tags.AssetType, Domain: m.Tags.SecurityDomain}
+			Message: m.RBA.Message, AssetType: m.Tags.AssetType, Domain: m.Tags.SecurityDomain}
 		for _, o := range m.RBA.RiskObjects {
 			f.Risk = append(f.Risk, o.Field+":"+string(o.Type)+":"+strconv.Itoa(o.Score))
 		}
@@ -198,7 +197,6 @@ func TestMFAMeta(t *testing.T) {
 	story := []string{"Azure Active Directory Account Takeover"}
 	drill := []string{`View the detection results for - "$user$"`, `View risk events for the last 7 days for - "$user$"`}
 	mitre3 := []string{"T1078.004", "T1586.003", "T1621"}
-	refs3 := []string{"https://attack.mitre.org/techniques/T1078/004/", "https://attack.mitre.org/techniques/T1586/003/", "https://attack.mitre.org/techniques/T1621/"}
 	signIn := []string{"Azure Active Directory Sign-in activity"}
 	tests := []struct {
 		name   string
@@ -212,7 +210,7 @@ func TestMFAMeta(t *testing.T) {
 			want: facts{ID: "bb093c30-d860-4858-a56e-cd0895d5b49c", Name: "Azure AD User Consent Denied for OAuth Application",
 				Date: "2025-05-02", Type: "TTP", Status: "production", Version: 10, DataSource: signIn,
 				MITRE: []string{"T1528"}, Stories: story, Message: "User $user$ denied consent for an OAuth application.",
-				Risk: []string{"user:user:36"}, References: []string{"https://attack.mitre.org/techniques/T1528/"},
+				Risk:       []string{"user:user:36"},
 				Drilldowns: drill, AssetType: "Azure Tenant", Domain: "identity"},
 		},
 		{
@@ -222,7 +220,7 @@ func TestMFAMeta(t *testing.T) {
 				Date: "2025-05-02", Type: "TTP", Status: "production", Version: 10, DataSource: signIn,
 				MITRE: mitre3, Stories: story,
 				Message: "User $user$ failed to complete MFA authentication more than 10 times in a timespan of 10 minutes.",
-				Risk:    []string{"user:user:54"}, References: refs3, Drilldowns: drill, AssetType: "Azure Tenant", Domain: "identity"},
+				Risk:    []string{"user:user:54"}, Drilldowns: drill, AssetType: "Azure Active Directory", Domain: "identity"},
 		},
 		{
 			name: "denied MFA requests", reason: "ESCU v9 facts; the message agrees with count > 9",
@@ -230,9 +228,9 @@ func TestMFAMeta(t *testing.T) {
 			want: facts{ID: "d0895c20-de71-4fd2-b56c-3fcdb888eba1", Name: "Azure AD Multiple Denied MFA Requests For User",
 				Date: "2025-07-31", Type: "TTP", Status: "production", Version: 9, DataSource: signIn,
 				MITRE: []string{"T1621"}, Stories: story,
-				Message: "User $user$ denied more than 9 MFA requests in a timespan of 10 minutes.",
-				Risk:    []string{"user:user:54"}, References: []string{"https://attack.mitre.org/techniques/T1621/"},
-				Drilldowns: drill, AssetType: "Azure Tenant", Domain: "identity"},
+				Message:    "User $user$ denied more than 9 MFA requests in a timespan of 10 minutes.",
+				Risk:       []string{"user:user:54"},
+				Drilldowns: drill, AssetType: "Azure Active Directory", Domain: "identity"},
 		},
 		{
 			name: "failed MFA challenge", reason: "ESCU v10 facts; src is an ip_address threat object",
@@ -240,8 +238,8 @@ func TestMFAMeta(t *testing.T) {
 			want: facts{ID: "e62c9c2e-bf51-4719-906c-3074618fcc1c", Name: "Azure AD Authentication Failed During MFA Challenge",
 				Date: "2025-05-02", Type: "TTP", Status: "production", Version: 10, DataSource: []string{"Azure Active Directory"},
 				MITRE: mitre3, Stories: story, Message: "User $user$ failed to pass MFA challenge",
-				Risk: []string{"user:user:54"}, Threat: []string{"src:ip_address"}, References: refs3,
-				Drilldowns: drill, AssetType: "Azure Tenant", Domain: "identity"},
+				Risk: []string{"user:user:54"}, Threat: []string{"src:ip_address"},
+				Drilldowns: drill, AssetType: "Azure Active Directory", Domain: "identity"},
 		},
 	}
 	for _, tc := range tests {

@@ -544,7 +544,6 @@ type successMeta struct {
 	Stories, MITRE               []string
 	Domain, Asset                string
 	RBA                          risk.Spec
-	References                   []string
 	Columns                      []string
 	Span                         time.Duration
 	FillNull                     bool
@@ -576,10 +575,9 @@ func TestSuccessMeta(t *testing.T) {
 				DataSource: []string{"Azure Active Directory"},
 				Stories:    []string{"Compromised User Account", "Azure Active Directory Account Takeover"},
 				MITRE:      []string{"T1110.001", "T1110.003"}, Domain: "identity", Asset: "Azure Tenant",
-				RBA:        ipRisk("User $user$ has had successful authentication events from more than one unique IP address in the span of 30 minutes.", 56),
-				References: []string{"https://attack.mitre.org/techniques/T1110/001/", "https://attack.mitre.org/techniques/T1110/003/"},
-				Columns:    []string{"user", "vendor_account", "vendor_product", "signature", "_time", "count", "firstTime", "lastTime", "unique_ips", "dest", "src"},
-				Span:       30 * time.Minute, FillNull: true, Where: []string{"unique_ips > 1"},
+				RBA:     ipRisk("User $user$ has had successful authentication events from more than one unique IP address in the span of 30 minutes.", 56),
+				Columns: []string{"user", "vendor_account", "vendor_product", "signature", "_time", "count", "firstTime", "lastTime", "unique_ips", "dest", "src"},
+				Span:    30 * time.Minute, FillNull: true, Where: []string{"unique_ips > 1"},
 				Filter: "`azure_ad_successful_authentication_from_different_ips_filter`",
 			},
 		},
@@ -593,10 +591,9 @@ func TestSuccessMeta(t *testing.T) {
 				DataSource: []string{"Azure Active Directory"},
 				Stories:    []string{"Compromised User Account", "Azure Active Directory Account Takeover"},
 				MITRE:      []string{"T1185"}, Domain: "threat", Asset: "Azure Tenant",
-				RBA:        ipRisk("User $user$ has concurrent sessions from more than one unique IP address in the span of 5 minutes.", 42),
-				References: []string{"https://attack.mitre.org/techniques/T1185/"},
-				Columns:    []string{"user", "_time", "vendor_account", "vendor_product", "category", "count", "firstTime", "lastTime", "unique_ips", "dest", "src", "user_agent"},
-				Span:       5 * time.Minute, FillNull: true, Where: []string{"unique_ips > 1"},
+				RBA:     ipRisk("User $user$ has concurrent sessions from more than one unique IP address in the span of 5 minutes.", 42),
+				Columns: []string{"user", "_time", "vendor_account", "vendor_product", "category", "count", "firstTime", "lastTime", "unique_ips", "dest", "src", "user_agent"},
+				Span:    5 * time.Minute, FillNull: true, Where: []string{"unique_ips > 1"},
 				Filter: "`azure_ad_concurrent_sessions_from_different_ips_filter`",
 			},
 		},
@@ -609,12 +606,11 @@ func TestSuccessMeta(t *testing.T) {
 				Date: "2025-05-02", Status: "production", Type: "TTP", Version: 9,
 				DataSource: []string{"Azure Active Directory"},
 				Stories:    []string{"Azure Active Directory Account Takeover"},
-				MITRE:      []string{"T1078.004", "T1586.003"}, Domain: "identity", Asset: "Azure Tenant",
-				RBA:        ipRisk("Successful authentication for user $user$ without MFA", 45),
-				References: []string{"https://attack.mitre.org/techniques/T1078/004/", "https://attack.mitre.org/techniques/T1586/003/"},
-				Columns:    []string{"dest", "user", "src", "vendor_account", "vendor_product", "user_agent", "signature", "count", "firstTime", "lastTime"},
-				FillNull:   true,
-				Filter:     "`azure_ad_successful_single_factor_authentication_filter`",
+				MITRE:      []string{"T1078.004", "T1586.003"}, Domain: "identity", Asset: "Azure Active Directory",
+				RBA:      ipRisk("Successful authentication for user $user$ without MFA", 45),
+				Columns:  []string{"dest", "user", "src", "vendor_account", "vendor_product", "user_agent", "signature", "count", "firstTime", "lastTime"},
+				FillNull: true,
+				Filter:   "`azure_ad_successful_single_factor_authentication_filter`",
 			},
 		},
 		{
@@ -627,11 +623,10 @@ func TestSuccessMeta(t *testing.T) {
 				DataSource: []string{"Azure Active Directory"},
 				Stories:    []string{"Azure Active Directory Account Takeover"},
 				MITRE:      []string{"T1528", "T1566.002"}, Domain: "identity", Asset: "Azure Tenant",
-				RBA:        ipRisk("Device code requested for $user$ from $src$", 35),
-				References: []string{"https://attack.mitre.org/techniques/T1528/", "https://attack.mitre.org/techniques/T1566/002/"},
-				Columns:    []string{"dest", "user", "src", "vendor_account", "vendor_product", "user_agent", "category", "count", "firstTime", "lastTime"},
-				FillNull:   true,
-				Filter:     "`azure_ad_device_code_authentication_filter`",
+				RBA:      ipRisk("Device code requested for $user$ from $src$", 35),
+				Columns:  []string{"dest", "user", "src", "vendor_account", "vendor_product", "user_agent", "category", "count", "firstTime", "lastTime"},
+				FillNull: true,
+				Filter:   "`azure_ad_device_code_authentication_filter`",
 			},
 		},
 	}
@@ -651,7 +646,7 @@ func TestSuccessMeta(t *testing.T) {
 			got := successMeta{
 				ID: m.ID, Name: m.Name, Date: m.Date, Status: m.Status, Type: m.Type, Version: m.Version,
 				DataSource: m.DataSource, Stories: m.Tags.AnalyticStory, MITRE: m.Tags.MITREAttackID,
-				Domain: m.Tags.SecurityDomain, Asset: m.Tags.AssetType, RBA: m.RBA, References: m.References,
+				Domain: m.Tags.SecurityDomain, Asset: m.Tags.AssetType, RBA: m.RBA,
 				Columns: eng.Columns(m.Name), Span: g.Span, FillNull: g.FillNull, Where: where,
 				Filter: strings.TrimPrefix(lines[len(lines)-1], "| "),
 			}

@@ -105,7 +105,7 @@ func TestMain_(t *testing.T) {
 			name:      "table",
 			reason:    "the default output is a summary and a table",
 			wantCode:  cli.ExitOK,
-			stdoutHas: []string{"Risk events: 567 (552 from sign-ins, 15 from risk event files)\nIncidents: 98\nlast_time ", "2025-04-12T19:45:00Z     mei.chen@example.org "},
+			stdoutHas: []string{"Risk events: 612 (597 from sign-ins, 15 from risk event files)\nIncidents: 107\nlast_time ", "2025-04-12T19:45:00Z     mei.chen@example.org "},
 		},
 		{
 			name:       "stream",
@@ -354,31 +354,31 @@ func TestHEC(t *testing.T) {
 			name:       "delivered",
 			reason:     "every risk event and every incident arrives once",
 			token:      token,
-			wantStderr: "riskincidents: sent 567 risk events and 98 incidents to HEC\n",
-			wantEvents: 567 + 98,
+			wantStderr: "riskincidents: sent 612 risk events and 107 incidents to HEC\n",
+			wantEvents: 612 + 107,
 		},
 		{
 			name:       "busy twice",
 			reason:     "503 twice, then success: no loss, no duplicate",
 			token:      token,
 			fail:       []int{503, 503},
-			wantStderr: "riskincidents: sent 567 risk events and 98 incidents to HEC\n",
-			wantEvents: 567 + 98,
+			wantStderr: "riskincidents: sent 612 risk events and 107 incidents to HEC\n",
+			wantEvents: 612 + 107,
 		},
 		{
 			name:       "acknowledged",
 			reason:     "with -hec-ack every batch is confirmed by the ack endpoint, and arrives once",
 			token:      token,
 			ack:        true,
-			wantStderr: "riskincidents: sent 567 risk events and 98 incidents to HEC\n",
-			wantEvents: 567 + 98,
+			wantStderr: "riskincidents: sent 612 risk events and 107 incidents to HEC\n",
+			wantEvents: 612 + 107,
 		},
 		{
 			name:       "forbidden",
 			reason:     "403 gives up at once with HEC's text; the incidents are still printed",
 			token:      "another-token",
 			wantCode:   cli.ExitError,
-			wantStderr: "riskincidents: -hec: hec: 403 Forbidden: Invalid token (code 4) (0 of 665 events delivered)\n",
+			wantStderr: "riskincidents: -hec: hec: 403 Forbidden: Invalid token (code 4) (0 of 719 events delivered)\n",
 		},
 	}
 	for _, tt := range tests {
@@ -422,7 +422,7 @@ func TestHEC(t *testing.T) {
 				b, _ := json.Marshal(ev)
 				seen[string(b)] = true
 			}
-			if diff := cmp.Diff(map[string]int{"escudo:risk": 567, "escudo:risk_incident": 98}, count); diff != "" {
+			if diff := cmp.Diff(map[string]int{"escudo:risk": 612, "escudo:risk_incident": 107}, count); diff != "" {
 				t.Errorf("events per sourcetype (-want +got):\n%s", diff)
 			}
 			// The samples hold identical risk events (one finding, several

@@ -70,8 +70,14 @@ func Run(p cli.Program, args ...string) (stdout, stderr string, code int) {
 func CheckShapes(t *testing.T, p cli.Program) {
 	for _, s := range Shapes() {
 		t.Run(s.File, func(t *testing.T) {
+			twins := []string{Formats(s.Twin)}
+			if readsAudits(p) && s.StderrAudit != "" {
+				// The file's audit records are events too: the twin is
+				// then the sign-ins' twin and those records.
+				twins = append(twins, auditLines(t, Formats(s.File)))
+			}
 			for _, mode := range []string{"-json", "-risk"} {
-				want, _, code := Run(p, mode, Formats(s.Twin))
+				want, _, code := Run(p, append([]string{mode}, twins...)...)
 				if code != 0 || want == "" {
 					t.Fatalf("%s %s: status %d, output %q; want 0 and findings", mode, s.Twin, code, want)
 				}
@@ -93,6 +99,26 @@ func CheckShapes(t *testing.T, p cli.Program) {
 			}
 		})
 	}
+}
+
+// auditLines writes the AuditLogs records of the JSON-lines file path to
+// a file of their own and returns its path.
+func auditLines(t *testing.T, path string) string {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var audits []byte
+	for _, l := range bytes.SplitAfter(data, []byte("\n")) {
+		if bytes.Contains(l, []byte(`"category":"AuditLogs"`)) {
+			audits = append(audits, l...)
+		}
+	}
+	if len(audits) == 0 {
+		t.Fatalf("%s has no AuditLogs record", path)
+	}
+	return Write(t, "audit-records.jsonl", audits)
 }
 
 // wholeSeconds drops the fraction of a second from risk events' _time.
