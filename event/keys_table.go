@@ -32,7 +32,7 @@ func (s keySet) exact(key []byte) bool {
 		}
 	case auditGraphTop:
 		switch string(key) {
-		case "activityDateTime", "activityDisplayName", "additionalDetails", "category", "correlationId", "createdDateTime", "id", "initiatedBy", "loggedByService", "operationType", "provisioningSteps", "result", "resultReason", "targetResources", "userAgent":
+		case "activityDateTime", "activityDisplayName", "additionalDetails", "category", "correlationId", "createdDateTime", "detectedDateTime", "id", "initiatedBy", "loggedByService", "operationType", "provisioningSteps", "result", "resultReason", "riskEventType", "targetResources", "userAgent":
 			return true
 		}
 	case auditNested:
@@ -47,7 +47,7 @@ func (s keySet) exact(key []byte) bool {
 		}
 	case auditAzureNested:
 		switch string(key) {
-		case "activityDateTime", "activityDisplayName", "additionalDetails", "app", "appId", "category", "correlationId", "createdDateTime", "displayName", "groupType", "homeTenantId", "homeTenantName", "id", "initiatedBy", "ipAddress", "key", "loggedByService", "modifiedProperties", "newValue", "oldValue", "operationType", "provisioningSteps", "result", "resultReason", "servicePrincipalId", "servicePrincipalName", "targetResources", "type", "user", "userAgent", "userPrincipalName", "userType", "value":
+		case "activityDateTime", "activityDisplayName", "additionalDetails", "app", "appId", "category", "correlationId", "createdDateTime", "detectedDateTime", "displayName", "groupType", "homeTenantId", "homeTenantName", "id", "initiatedBy", "ipAddress", "key", "loggedByService", "modifiedProperties", "newValue", "oldValue", "operationType", "provisioningSteps", "result", "resultReason", "riskEventType", "servicePrincipalId", "servicePrincipalName", "targetResources", "type", "user", "userAgent", "userPrincipalName", "userType", "value":
 			return true
 		}
 	case auditLATop:
@@ -90,7 +90,7 @@ func (s keySet) folded(lower []byte) bool {
 		}
 	case auditGraphTop:
 		switch string(lower) {
-		case "activitydatetime", "activitydisplayname", "additionaldetails", "category", "correlationid", "createddatetime", "id", "initiatedby", "loggedbyservice", "operationtype", "provisioningsteps", "result", "resultreason", "targetresources", "useragent":
+		case "activitydatetime", "activitydisplayname", "additionaldetails", "category", "correlationid", "createddatetime", "detecteddatetime", "id", "initiatedby", "loggedbyservice", "operationtype", "provisioningsteps", "result", "resultreason", "riskeventtype", "targetresources", "useragent":
 			return true
 		}
 	case auditNested:
@@ -105,7 +105,7 @@ func (s keySet) folded(lower []byte) bool {
 		}
 	case auditAzureNested:
 		switch string(lower) {
-		case "activitydatetime", "activitydisplayname", "additionaldetails", "app", "appid", "category", "correlationid", "createddatetime", "displayname", "grouptype", "hometenantid", "hometenantname", "id", "initiatedby", "ipaddress", "key", "loggedbyservice", "modifiedproperties", "newvalue", "oldvalue", "operationtype", "provisioningsteps", "result", "resultreason", "serviceprincipalid", "serviceprincipalname", "targetresources", "type", "user", "useragent", "userprincipalname", "usertype", "value":
+		case "activitydatetime", "activitydisplayname", "additionaldetails", "app", "appid", "category", "correlationid", "createddatetime", "detecteddatetime", "displayname", "grouptype", "hometenantid", "hometenantname", "id", "initiatedby", "ipaddress", "key", "loggedbyservice", "modifiedproperties", "newvalue", "oldvalue", "operationtype", "provisioningsteps", "result", "resultreason", "riskeventtype", "serviceprincipalid", "serviceprincipalname", "targetresources", "type", "user", "useragent", "userprincipalname", "usertype", "value":
 			return true
 		}
 	case auditLATop:

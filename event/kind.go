@@ -11,7 +11,9 @@ import (
 // its type: an Azure Monitor record's category ("SignInLogs",
 // "AuditLogs", "RiskyUsers", …), a Log Analytics row's table (its Type
 // column: "SigninLogs", "AuditLogs", …), or for a Graph object
-// "directoryAudit" when it has an activityDateTime and "signIn" otherwise.
+// "riskDetection" when it has a riskEventType or a detectedDateTime (keys
+// only the riskDetection resource has), else "directoryAudit" when it has
+// an activityDateTime, and "signIn" otherwise.
 // It returns "" when the record does not say (no category, no Type, or
 // not a well-formed object), and the record's decoder then decides.
 //
@@ -26,12 +28,35 @@ func KindOf(rec Record) string {
 		v, _ := topLevelString(rec.Data, "Type")
 		return v
 	case Graph:
+		if isRiskDetectionShape(rec.Data) {
+			return "riskDetection"
+		}
 		if _, ok := topLevelString(rec.Data, "activityDateTime"); ok {
 			return "directoryAudit"
 		}
 		return "signIn"
 	}
 	return ""
+}
+
+// isRiskDetectionShape reports whether the JSON object data has, at its
+// top level, a key that of the Graph resources escudo reads only a
+// riskDetection has: riskEventType or detectedDateTime
+// (learn.microsoft.com/graph/api/resources/riskdetection; a signIn has
+// riskEventTypes and riskEventTypes_v2, other keys). A riskDetection also
+// has an activityDateTime, which is why this comes first.
+func isRiskDetectionShape(data []byte) (found bool) {
+	eachKey(data, func(depth, start, end, _ int) bool {
+		if depth == 1 {
+			switch string(data[start:end]) {
+			case "riskEventType", "detectedDateTime":
+				found = true
+				return false
+			}
+		}
+		return true
+	})
+	return found
 }
 
 // topLevelString returns the value of the first top-level member named
