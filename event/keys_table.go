@@ -55,6 +55,21 @@ func (s keySet) exact(key []byte) bool {
 		case "AADOperationType", "AADTenantId", "ActivityDateTime", "ActivityDisplayName", "AdditionalDetails", "Category", "CorrelationId", "CreatedDateTime", "Id", "Identity", "InitiatedBy", "Level", "Location", "LoggedByService", "OperationName", "Result", "ResultDescription", "ResultReason", "ResultType", "TargetResources", "TimeGenerated", "Type":
 			return true
 		}
+	case graphActivityAzureTop:
+		switch string(key) {
+		case "Level", "callerIpAddress", "category", "correlationId", "identity", "level", "location", "operationName", "properties", "resultDescription", "resultType", "tenantId", "time":
+			return true
+		}
+	case graphActivityAzureNested:
+		switch string(key) {
+		case "C_Idtyp", "UserPrincipalObjectID", "apiVersion", "appId", "clientAuthMethod", "clientRequestId", "deviceId", "durationMs", "identityProvider", "ipAddress", "location", "operationId", "requestId", "requestMethod", "requestUri", "responseSizeBytes", "responseStatusCode", "roles", "scopes", "servicePrincipalId", "sessionId", "signInActivityId", "tenantId", "timeGenerated", "tokenIssuedAt", "userAgent", "userId", "wids":
+			return true
+		}
+	case graphActivityLATop:
+		switch string(key) {
+		case "AadTenantId", "ActivityDisplayName", "ApiVersion", "AppId", "ClientAuthMethod", "ClientRequestId", "CreatedDateTime", "DeviceId", "DurationMs", "IPAddress", "IdentityProvider", "Location", "OperationId", "RequestId", "RequestMethod", "RequestUri", "ResponseSizeBytes", "ResponseStatusCode", "RiskEventType", "Roles", "Scopes", "ServicePrincipalId", "SessionId", "SignInActivityId", "TimeGenerated", "TokenIssuedAt", "Type", "UserAgent", "UserId", "Wids":
+			return true
+		}
 	}
 	return false
 }
@@ -111,6 +126,21 @@ func (s keySet) folded(lower []byte) bool {
 	case auditLATop:
 		switch string(lower) {
 		case "aadoperationtype", "aadtenantid", "activitydatetime", "activitydisplayname", "additionaldetails", "category", "correlationid", "createddatetime", "id", "identity", "initiatedby", "level", "location", "loggedbyservice", "operationname", "result", "resultdescription", "resultreason", "resulttype", "targetresources", "timegenerated", "type":
+			return true
+		}
+	case graphActivityAzureTop:
+		switch string(lower) {
+		case "calleripaddress", "category", "correlationid", "identity", "level", "location", "operationname", "properties", "resultdescription", "resulttype", "tenantid", "time":
+			return true
+		}
+	case graphActivityAzureNested:
+		switch string(lower) {
+		case "apiversion", "appid", "c_idtyp", "clientauthmethod", "clientrequestid", "deviceid", "durationms", "identityprovider", "ipaddress", "location", "operationid", "requestid", "requestmethod", "requesturi", "responsesizebytes", "responsestatuscode", "roles", "scopes", "serviceprincipalid", "sessionid", "signinactivityid", "tenantid", "timegenerated", "tokenissuedat", "useragent", "userid", "userprincipalobjectid", "wids":
+			return true
+		}
+	case graphActivityLATop:
+		switch string(lower) {
+		case "aadtenantid", "activitydisplayname", "apiversion", "appid", "clientauthmethod", "clientrequestid", "createddatetime", "deviceid", "durationms", "identityprovider", "ipaddress", "location", "operationid", "requestid", "requestmethod", "requesturi", "responsesizebytes", "responsestatuscode", "riskeventtype", "roles", "scopes", "serviceprincipalid", "sessionid", "signinactivityid", "timegenerated", "tokenissuedat", "type", "useragent", "userid", "wids":
 			return true
 		}
 	}
