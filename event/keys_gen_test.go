@@ -32,6 +32,7 @@ func keyTables() map[keySet][]string {
 	}
 	maps.Copy(tables, auditKeyTables())
 	maps.Copy(tables, graphActivityKeyTables())
+	maps.Copy(tables, riskKeyTables())
 	for s, keys := range tables {
 		slices.Sort(keys)
 		tables[s] = slices.Compact(keys)
@@ -92,7 +93,7 @@ func TestKeyTables(t *testing.T) {
 // allKeySets lists every key set of every event type, in the order
 // keys_table.go lists them.
 func allKeySets() []keySet {
-	return slices.Concat([]keySet{graphTop, nestedKeys, azureTop, azureNested, laTop}, auditKeySetList, graphActivityKeySetList)
+	return slices.Concat([]keySet{graphTop, nestedKeys, azureTop, azureNested, laTop}, auditKeySetList, graphActivityKeySetList, riskKeySetList)
 }
 
 // TestKeySetsDistinct checks that every event type's key sets are
@@ -132,7 +133,7 @@ func (s keySet) name() string {
 	case laTop:
 		return "laTop"
 	}
-	for _, name := range []func(keySet) string{auditKeySetName, graphActivityKeySetName} {
+	for _, name := range []func(keySet) string{auditKeySetName, graphActivityKeySetName, riskKeySetName} {
 		if n := name(s); n != "" {
 			return n
 		}

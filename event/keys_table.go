@@ -70,6 +70,31 @@ func (s keySet) exact(key []byte) bool {
 		case "AadTenantId", "ActivityDisplayName", "ApiVersion", "AppId", "ClientAuthMethod", "ClientRequestId", "CreatedDateTime", "DeviceId", "DurationMs", "IPAddress", "IdentityProvider", "Location", "OperationId", "RequestId", "RequestMethod", "RequestUri", "ResponseSizeBytes", "ResponseStatusCode", "RiskEventType", "Roles", "Scopes", "ServicePrincipalId", "SessionId", "SignInActivityId", "TimeGenerated", "TokenIssuedAt", "Type", "UserAgent", "UserId", "Wids":
 			return true
 		}
+	case riskGraphTop:
+		switch string(key) {
+		case "activity", "activityDateTime", "activityDisplayName", "additionalInfo", "correlationId", "createdDateTime", "crossTenantAccessType", "detectedDateTime", "detectionTimingType", "homeTenantId", "id", "ipAddress", "lastUpdatedDateTime", "location", "requestId", "resourceTenantId", "riskDetail", "riskEventType", "riskLevel", "riskState", "riskType", "source", "tokenIssuerType", "userDisplayName", "userId", "userPrincipalName", "userType":
+			return true
+		}
+	case riskNested:
+		switch string(key) {
+		case "altitude", "city", "countryOrRegion", "geoCoordinates", "latitude", "longitude", "state":
+			return true
+		}
+	case riskAzureTop:
+		switch string(key) {
+		case "Level", "callerIpAddress", "category", "correlationId", "identity", "level", "location", "operationName", "properties", "resultDescription", "resultType", "tenantId", "time":
+			return true
+		}
+	case riskAzureNested:
+		switch string(key) {
+		case "activity", "activityDateTime", "activityDisplayName", "additionalInfo", "altitude", "city", "correlationId", "countryOrRegion", "createdDateTime", "crossTenantAccessType", "detectedDateTime", "detectionTimingType", "geoCoordinates", "homeTenantId", "id", "ipAddress", "lastUpdatedDateTime", "latitude", "location", "longitude", "requestId", "resourceTenantId", "riskDetail", "riskEventType", "riskLevel", "riskState", "riskType", "source", "state", "tokenIssuerType", "userDisplayName", "userId", "userPrincipalName", "userType":
+			return true
+		}
+	case riskLATop:
+		switch string(key) {
+		case "Activity", "ActivityDateTime", "ActivityDisplayName", "AdditionalInfo", "CorrelationId", "CreatedDateTime", "DetectedDateTime", "DetectionTimingType", "Id", "IpAddress", "LastUpdatedDateTime", "Location", "OperationName", "RequestId", "RiskDetail", "RiskEventType", "RiskLevel", "RiskState", "Source", "TimeGenerated", "TokenIssuerType", "Type", "UserDisplayName", "UserId", "UserPrincipalName":
+			return true
+		}
 	}
 	return false
 }
@@ -141,6 +166,31 @@ func (s keySet) folded(lower []byte) bool {
 	case graphActivityLATop:
 		switch string(lower) {
 		case "aadtenantid", "activitydisplayname", "apiversion", "appid", "clientauthmethod", "clientrequestid", "createddatetime", "deviceid", "durationms", "identityprovider", "ipaddress", "location", "operationid", "requestid", "requestmethod", "requesturi", "responsesizebytes", "responsestatuscode", "riskeventtype", "roles", "scopes", "serviceprincipalid", "sessionid", "signinactivityid", "timegenerated", "tokenissuedat", "type", "useragent", "userid", "wids":
+			return true
+		}
+	case riskGraphTop:
+		switch string(lower) {
+		case "activity", "activitydatetime", "activitydisplayname", "additionalinfo", "correlationid", "createddatetime", "crosstenantaccesstype", "detecteddatetime", "detectiontimingtype", "hometenantid", "id", "ipaddress", "lastupdateddatetime", "location", "requestid", "resourcetenantid", "riskdetail", "riskeventtype", "risklevel", "riskstate", "risktype", "source", "tokenissuertype", "userdisplayname", "userid", "userprincipalname", "usertype":
+			return true
+		}
+	case riskNested:
+		switch string(lower) {
+		case "altitude", "city", "countryorregion", "geocoordinates", "latitude", "longitude", "state":
+			return true
+		}
+	case riskAzureTop:
+		switch string(lower) {
+		case "calleripaddress", "category", "correlationid", "identity", "level", "location", "operationname", "properties", "resultdescription", "resulttype", "tenantid", "time":
+			return true
+		}
+	case riskAzureNested:
+		switch string(lower) {
+		case "activity", "activitydatetime", "activitydisplayname", "additionalinfo", "altitude", "city", "correlationid", "countryorregion", "createddatetime", "crosstenantaccesstype", "detecteddatetime", "detectiontimingtype", "geocoordinates", "hometenantid", "id", "ipaddress", "lastupdateddatetime", "latitude", "location", "longitude", "requestid", "resourcetenantid", "riskdetail", "riskeventtype", "risklevel", "riskstate", "risktype", "source", "state", "tokenissuertype", "userdisplayname", "userid", "userprincipalname", "usertype":
+			return true
+		}
+	case riskLATop:
+		switch string(lower) {
+		case "activity", "activitydatetime", "activitydisplayname", "additionalinfo", "correlationid", "createddatetime", "detecteddatetime", "detectiontimingtype", "id", "ipaddress", "lastupdateddatetime", "location", "operationname", "requestid", "riskdetail", "riskeventtype", "risklevel", "riskstate", "source", "timegenerated", "tokenissuertype", "type", "userdisplayname", "userid", "userprincipalname":
 			return true
 		}
 	}
