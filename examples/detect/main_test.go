@@ -1,6 +1,7 @@
 package main
 
 import (
+	"maps"
 	"strings"
 	"testing"
 
@@ -20,21 +21,26 @@ func TestFailures(t *testing.T) { clitest.CheckFailures(t, program()) }
 func TestListAndRulesByID(t *testing.T) {
 	out, _, code := clitest.Run(program(), "-list")
 	lines := strings.Split(strings.TrimSpace(out), "\n")
-	if code != 0 || !strings.Contains(lines[0], "EVENTS") || len(lines) != 16 {
+	if code != 0 || !strings.Contains(lines[0], "EVENTS") || len(lines) != 18 {
 		t.Fatalf("-list: status %d, %d lines:\n%s", code, len(lines), out)
 	}
-	audits := 0
+	types := map[string]int{}
 	for _, l := range lines[1:] {
 		switch {
 		case strings.Contains(l, " sign-in "):
+			types["sign-in"]++
 		case strings.Contains(l, " audit "):
-			audits++
+			types["audit"]++
+		case strings.Contains(l, " risk detection "):
+			types["risk detection"]++
+		case strings.Contains(l, " Graph activity "):
+			types["Graph activity"]++
 		default:
 			t.Errorf("-list line without its event type: %q", l)
 		}
 	}
-	if audits != 2 {
-		t.Errorf("-list: %d audit rules, want 2", audits)
+	if want := map[string]int{"sign-in": 13, "audit": 2, "risk detection": 1, "Graph activity": 1}; !maps.Equal(types, want) {
+		t.Errorf("-list: rules by event type %v, want %v", types, want)
 	}
 	in := clitest.Formats("azure-monitor-blob.jsonl")
 	byName, _, c1 := clitest.Run(program(), "-json", "-rules", "azure_ad_user_consent_denied_for_oauth_application", in)
