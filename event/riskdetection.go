@@ -120,9 +120,13 @@ type RiskDetectionEvent struct {
 // Splunk_TA_microsoft-cloudservices 5.0.0 props.conf), that is the Azure
 // Monitor envelope's time or the Log Analytics TimeGenerated. A Graph
 // record has none, and its event time is LastUpdatedDateTime, as it is
-// for an Azure Monitor record without a time: in the records seen the
-// envelope's time is the detection's lastUpdatedDateTime to the second
-// [inferred from Elastic's test records].
+// for an Azure Monitor record without a time: in Elastic's two unedited
+// UserRiskEvents test records the envelope's time is the detection's
+// lastUpdatedDateTime to the second (a third, edited from them, keeps an
+// older lastUpdatedDateTime), so an update of a detection is a new record
+// at the time of the update [inferred; Microsoft does not document the
+// record]. A Graph record's event time may therefore differ from its Azure
+// Monitor copy's by the fraction of a second.
 func (e *RiskDetectionEvent) Time() time.Time {
 	if !e.Envelope.Time.IsZero() {
 		return e.Envelope.Time
