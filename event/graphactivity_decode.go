@@ -171,15 +171,18 @@ func decodeGraphActivityAzure(data []byte, ev *GraphActivityEvent) *problem {
 	if w.Properties == nil {
 		return atPath(data, "properties", fmt.Errorf("%w: properties is null", ErrNotGraphActivity))
 	}
-	if w.Properties.RequestID == "" && w.Properties.TimeGenerated == "" { // rare: is there a properties object at all?
+	pw := w.Properties
+	if pw.GraphActivityEvent == nil { // the decoder replaced the wire: nothing was decoded into ev
+		pw.GraphActivityEvent = ev
+	}
+	if pw.RequestID == "" && pw.TimeGenerated == "" { // rare: is there a properties object at all?
 		if _, ok := valueOf(data, "properties"); !ok {
 			return &problem{path: "properties", err: fmt.Errorf("%w: no properties", ErrNotGraphActivity)}
 		}
 	}
-	if a := w.Properties.GraphActivityEvent; a != nil && a != ev { // the decoder allocated its own
+	if a := pw.GraphActivityEvent; a != ev { // the decoder allocated its own
 		*ev = *a
 	}
-	pw := w.Properties
 	if p := numbers(data, ev, [4]flexString{pw.ResponseStatusCode, pw.DurationMs, pw.ResponseSizeBytes, pw.ClientAuthMethod}, graphActivityAzureNumbers); p != nil {
 		return p
 	}
