@@ -199,7 +199,10 @@ func graphActivityRaw() []event.Field[event.GraphActivityEvent] {
 // service principal's for app-only calls), names the caller in the
 // message. _time is min(_time) as escudo renders it (CtimeLayout); the
 // risk events carry the group's last time, as every rule's do, where
-// Splunk's would carry this _time [inferred].
+// Splunk's would carry this _time [inferred]. A finding read back from
+// its JSON form (detection.Finding.UnmarshalJSON) has no last time and
+// takes this _time for it, so its risk events carry the first request's
+// time.
 func AzureADServicePrincipalEnumeration() detection.Detection[event.GraphActivityEvent] {
 	category := spl.NewTerm("MicrosoftGraphActivityLogs")
 	term := spl.MustNewIndexTerm("servicePrincipals")

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -470,3 +471,60 @@ func TestOtherRulesInOneEngine(t *testing.T) {
 		}
 	}
 }
+
+// TestOtherFindingsRoundTrip reads the two rules' golden findings back
+// from their JSON form, as examples/detect prints them, and checks the
+// risk events made from them. For High Risk Sign-in they are the golden
+// risk events, to the second. For Service Principal Enumeration, whose
+// SPL has no lastTime column but min(_time) as _time, the finding read
+// back takes _time for its time (as for a row of a time bin), so its risk
+// events carry the group's first request time where the engine's carry
+// its last: the JSON form does not keep the last time.
+func TestOtherFindingsRoundTrip(t *testing.T) {
+	eng, err := detection.NewEngine(detection.Options{}, rules.All()...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, dir := range []string{"azure_active_directory_high_risk_sign_in", "azure_ad_service_principal_enumeration"} {
+		t.Run(dir, func(t *testing.T) {
+			golden, err := os.ReadFile(testdata(dir, "findings.golden.jsonl"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			risks, err := os.ReadFile(testdata(dir, "risk.golden.jsonl"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			wantRisk := lines(risks)
+			for i, l := range lines(golden) {
+				var f detection.Finding
+				name := map[string]string{
+					"azure_active_directory_high_risk_sign_in": "ESCU - Azure Active Directory High Risk Sign-in - Rule",
+					"azure_ad_service_principal_enumeration":   "ESCU - Azure AD Service Principal Enumeration - Rule",
+				}[dir]
+				if err := f.UnmarshalJSON([]byte(`{"search_name":"` + name + `",` + l[1:])); err != nil {
+					t.Fatal(err)
+				}
+				evs, err := eng.Risk(f)
+				if err != nil || len(evs) != 1 {
+					t.Fatalf("Risk = %d events, %v", len(evs), err)
+				}
+				b, _ := evs[0].MarshalJSON()
+				got := string(b)
+				want := wantRisk[i]
+				if dir == "azure_ad_service_principal_enumeration" {
+					first, _ := f.Value("_time")
+					want = regexpTime.ReplaceAllString(want, `"_time":"`+first+`Z"`)
+				} else {
+					want = regexpTime.ReplaceAllString(want, `"_time":"${1}Z"`)
+				}
+				if got != want {
+					t.Errorf("risk event of finding %d read back:\n got %s\nwant %s", i+1, got, want)
+				}
+			}
+		})
+	}
+}
+
+// regexpTime is a risk event's _time, its fraction of a second aside.
+var regexpTime = regexp.MustCompile(`"_time":"([^".]*?)(?:\.[0-9]+)?Z"`)
