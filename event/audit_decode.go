@@ -45,10 +45,11 @@ import (
 //     and isAuditTable (Log Analytics tables, by Type) accept. It does not
 //     accept "", which stays the sign-ins' (records that do not say).
 //   - Other kinds: an Azure Monitor record of another category (a sign-in
-//     among them), a Log Analytics row of another table, and a Graph signIn
-//     or provisioningObjectSummary give an *OtherKindError. Its Kind is the
-//     record's category or table when it declares one, else the Graph
-//     resource its shape shows ("signIn", "provisioningObjectSummary").
+//     among them), a Log Analytics row of another table, and a Graph signIn,
+//     provisioningObjectSummary or riskDetection give an *OtherKindError.
+//     Its Kind is the record's category or table when it declares one,
+//     else the Graph resource its shape shows ("signIn",
+//     "provisioningObjectSummary", "riskDetection").
 //     OtherKindError's message and Is still speak of sign-ins only
 //     (ErrNotSignIn), which errors.go has to generalise.
 //
@@ -158,12 +159,18 @@ type auditGraphWire struct {
 	// ProvisioningSteps is a provisioningObjectSummary's, which also has
 	// an activityDateTime.
 	ProvisioningSteps rawJSON `json:"provisioningSteps"`
+	// RiskEventType and DetectedDateTime are a riskDetection's, which also
+	// has an activityDateTime (see graphKind).
+	RiskEventType    rawJSON `json:"riskEventType"`
+	DetectedDateTime rawJSON `json:"detectedDateTime"`
 }
 
 // otherKind returns the Graph resource a decoded record is instead of a
 // directoryAudit, or "".
 func (w *auditGraphWire) otherKind() string {
 	switch {
+	case w.RiskEventType != nil || w.DetectedDateTime != nil:
+		return "riskDetection"
 	case w.ActivityDateTime == "" && w.CreatedDateTime != nil:
 		return "signIn"
 	case w.ProvisioningSteps != nil:
@@ -186,6 +193,10 @@ func graphOtherKind(data []byte) string {
 			w.CreatedDateTime = present
 		case "provisioningSteps":
 			w.ProvisioningSteps = present
+		case "riskEventType":
+			w.RiskEventType = present
+		case "detectedDateTime":
+			w.DetectedDateTime = present
 		}
 	}); p != nil {
 		return "" // broken JSON is a bad record, whatever its keys

@@ -550,6 +550,21 @@ func TestAuditOtherKinds(t *testing.T) {
 			in: `{"activityDateTime":"2025-03-14T08:55:12Z","provisioningSteps":[],"modifiedProperties":[],"result":[]}`,
 		},
 		{
+			name: "Graph riskDetection", reason: "a riskDetection has an activityDateTime too, and a riskEventType",
+			format: event.Graph, kind: "riskDetection",
+			in: `{"id":"a","riskEventType":"unfamiliarFeatures","riskLevel":"medium","activityDateTime":"2025-03-20T22:13:41Z","lastUpdatedDateTime":"2025-03-20T22:20:01Z"}`,
+		},
+		{
+			name: "Graph riskDetection by its detectedDateTime", reason: "a riskEventType that is null leaves the detectedDateTime to tell it",
+			format: event.Graph, kind: "riskDetection",
+			in: `{"id":"a","riskEventType":null,"activityDateTime":"2025-03-20T22:13:41Z","detectedDateTime":"2025-03-20T22:13:41Z"}`,
+		},
+		{
+			name: "Graph riskDetection not fitting", reason: "told apart by its keys even when it does not fit",
+			format: event.Graph, kind: "riskDetection",
+			in: `{"activityDateTime":"2025-03-20T22:13:41Z","detectedDateTime":"x","result":{"code":0}}`,
+		},
+		{
 			name: "auto", reason: "with the format detected, the same",
 			format: event.Auto, kind: "SignInLogs",
 			in: `{"time":"2025-03-14T08:55:14Z","operationName":"Sign-in activity","category":"SignInLogs","properties":{"id":"a"}}`,

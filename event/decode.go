@@ -126,8 +126,10 @@ func decodeGraph(data []byte, ev *SignInEvent) *problem {
 		return explain(data, err, wantAt)
 	}
 	ev.AuthenticationDetails = authDetails(w.AuthenticationDetails)
-	if w.CreatedDateTime == "" && graphKind(data) == "directoryAudit" {
-		return otherKind("directoryAudit") // an audit entry, even one without its time
+	if w.CreatedDateTime == "" {
+		if k := graphKind(data); k != "signIn" {
+			return otherKind(k) // an audit entry or a risk detection, even one without its time
+		}
 	}
 	t, p := eventTime(data, "createdDateTime", w.CreatedDateTime, "", "")
 	if p != nil {

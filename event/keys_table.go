@@ -32,7 +32,7 @@ func (s keySet) exact(key []byte) bool {
 		}
 	case auditGraphTop:
 		switch string(key) {
-		case "activityDateTime", "activityDisplayName", "additionalDetails", "category", "correlationId", "createdDateTime", "id", "initiatedBy", "loggedByService", "operationType", "provisioningSteps", "result", "resultReason", "targetResources", "userAgent":
+		case "activityDateTime", "activityDisplayName", "additionalDetails", "category", "correlationId", "createdDateTime", "detectedDateTime", "id", "initiatedBy", "loggedByService", "operationType", "provisioningSteps", "result", "resultReason", "riskEventType", "targetResources", "userAgent":
 			return true
 		}
 	case auditNested:
@@ -47,12 +47,52 @@ func (s keySet) exact(key []byte) bool {
 		}
 	case auditAzureNested:
 		switch string(key) {
-		case "activityDateTime", "activityDisplayName", "additionalDetails", "app", "appId", "category", "correlationId", "createdDateTime", "displayName", "groupType", "homeTenantId", "homeTenantName", "id", "initiatedBy", "ipAddress", "key", "loggedByService", "modifiedProperties", "newValue", "oldValue", "operationType", "provisioningSteps", "result", "resultReason", "servicePrincipalId", "servicePrincipalName", "targetResources", "type", "user", "userAgent", "userPrincipalName", "userType", "value":
+		case "activityDateTime", "activityDisplayName", "additionalDetails", "app", "appId", "category", "correlationId", "createdDateTime", "detectedDateTime", "displayName", "groupType", "homeTenantId", "homeTenantName", "id", "initiatedBy", "ipAddress", "key", "loggedByService", "modifiedProperties", "newValue", "oldValue", "operationType", "provisioningSteps", "result", "resultReason", "riskEventType", "servicePrincipalId", "servicePrincipalName", "targetResources", "type", "user", "userAgent", "userPrincipalName", "userType", "value":
 			return true
 		}
 	case auditLATop:
 		switch string(key) {
 		case "AADOperationType", "AADTenantId", "ActivityDateTime", "ActivityDisplayName", "AdditionalDetails", "Category", "CorrelationId", "CreatedDateTime", "Id", "Identity", "InitiatedBy", "Level", "Location", "LoggedByService", "OperationName", "Result", "ResultDescription", "ResultReason", "ResultType", "TargetResources", "TimeGenerated", "Type":
+			return true
+		}
+	case graphActivityAzureTop:
+		switch string(key) {
+		case "Level", "callerIpAddress", "category", "correlationId", "identity", "level", "location", "operationName", "properties", "resultDescription", "resultType", "tenantId", "time":
+			return true
+		}
+	case graphActivityAzureNested:
+		switch string(key) {
+		case "C_Idtyp", "UserPrincipalObjectID", "apiVersion", "appId", "clientAuthMethod", "clientRequestId", "deviceId", "durationMs", "identityProvider", "ipAddress", "location", "operationId", "requestId", "requestMethod", "requestUri", "responseSizeBytes", "responseStatusCode", "roles", "scopes", "servicePrincipalId", "sessionId", "signInActivityId", "tenantId", "timeGenerated", "tokenIssuedAt", "userAgent", "userId", "wids":
+			return true
+		}
+	case graphActivityLATop:
+		switch string(key) {
+		case "AadTenantId", "ActivityDisplayName", "ApiVersion", "AppId", "ClientAuthMethod", "ClientRequestId", "CreatedDateTime", "DeviceId", "DurationMs", "IPAddress", "IdentityProvider", "Location", "OperationId", "RequestId", "RequestMethod", "RequestUri", "ResponseSizeBytes", "ResponseStatusCode", "RiskEventType", "Roles", "Scopes", "ServicePrincipalId", "SessionId", "SignInActivityId", "TimeGenerated", "TokenIssuedAt", "Type", "UserAgent", "UserId", "Wids":
+			return true
+		}
+	case riskGraphTop:
+		switch string(key) {
+		case "activity", "activityDateTime", "activityDisplayName", "additionalInfo", "correlationId", "createdDateTime", "crossTenantAccessType", "detectedDateTime", "detectionTimingType", "homeTenantId", "id", "ipAddress", "lastUpdatedDateTime", "location", "requestId", "resourceTenantId", "riskDetail", "riskEventType", "riskLevel", "riskState", "riskType", "source", "tokenIssuerType", "userDisplayName", "userId", "userPrincipalName", "userType":
+			return true
+		}
+	case riskNested:
+		switch string(key) {
+		case "altitude", "city", "countryOrRegion", "geoCoordinates", "latitude", "longitude", "state":
+			return true
+		}
+	case riskAzureTop:
+		switch string(key) {
+		case "Level", "callerIpAddress", "category", "correlationId", "identity", "level", "location", "operationName", "properties", "resultDescription", "resultType", "tenantId", "time":
+			return true
+		}
+	case riskAzureNested:
+		switch string(key) {
+		case "activity", "activityDateTime", "activityDisplayName", "additionalInfo", "altitude", "city", "correlationId", "countryOrRegion", "createdDateTime", "crossTenantAccessType", "detectedDateTime", "detectionTimingType", "geoCoordinates", "homeTenantId", "id", "ipAddress", "lastUpdatedDateTime", "latitude", "location", "longitude", "requestId", "resourceTenantId", "riskDetail", "riskEventType", "riskLevel", "riskState", "riskType", "source", "state", "tokenIssuerType", "userDisplayName", "userId", "userPrincipalName", "userType":
+			return true
+		}
+	case riskLATop:
+		switch string(key) {
+		case "Activity", "ActivityDateTime", "ActivityDisplayName", "AdditionalInfo", "CorrelationId", "CreatedDateTime", "DetectedDateTime", "DetectionTimingType", "Id", "IpAddress", "LastUpdatedDateTime", "Location", "OperationName", "RequestId", "RiskDetail", "RiskEventType", "RiskLevel", "RiskState", "Source", "TimeGenerated", "TokenIssuerType", "Type", "UserDisplayName", "UserId", "UserPrincipalName":
 			return true
 		}
 	}
@@ -90,7 +130,7 @@ func (s keySet) folded(lower []byte) bool {
 		}
 	case auditGraphTop:
 		switch string(lower) {
-		case "activitydatetime", "activitydisplayname", "additionaldetails", "category", "correlationid", "createddatetime", "id", "initiatedby", "loggedbyservice", "operationtype", "provisioningsteps", "result", "resultreason", "targetresources", "useragent":
+		case "activitydatetime", "activitydisplayname", "additionaldetails", "category", "correlationid", "createddatetime", "detecteddatetime", "id", "initiatedby", "loggedbyservice", "operationtype", "provisioningsteps", "result", "resultreason", "riskeventtype", "targetresources", "useragent":
 			return true
 		}
 	case auditNested:
@@ -105,12 +145,52 @@ func (s keySet) folded(lower []byte) bool {
 		}
 	case auditAzureNested:
 		switch string(lower) {
-		case "activitydatetime", "activitydisplayname", "additionaldetails", "app", "appid", "category", "correlationid", "createddatetime", "displayname", "grouptype", "hometenantid", "hometenantname", "id", "initiatedby", "ipaddress", "key", "loggedbyservice", "modifiedproperties", "newvalue", "oldvalue", "operationtype", "provisioningsteps", "result", "resultreason", "serviceprincipalid", "serviceprincipalname", "targetresources", "type", "user", "useragent", "userprincipalname", "usertype", "value":
+		case "activitydatetime", "activitydisplayname", "additionaldetails", "app", "appid", "category", "correlationid", "createddatetime", "detecteddatetime", "displayname", "grouptype", "hometenantid", "hometenantname", "id", "initiatedby", "ipaddress", "key", "loggedbyservice", "modifiedproperties", "newvalue", "oldvalue", "operationtype", "provisioningsteps", "result", "resultreason", "riskeventtype", "serviceprincipalid", "serviceprincipalname", "targetresources", "type", "user", "useragent", "userprincipalname", "usertype", "value":
 			return true
 		}
 	case auditLATop:
 		switch string(lower) {
 		case "aadoperationtype", "aadtenantid", "activitydatetime", "activitydisplayname", "additionaldetails", "category", "correlationid", "createddatetime", "id", "identity", "initiatedby", "level", "location", "loggedbyservice", "operationname", "result", "resultdescription", "resultreason", "resulttype", "targetresources", "timegenerated", "type":
+			return true
+		}
+	case graphActivityAzureTop:
+		switch string(lower) {
+		case "calleripaddress", "category", "correlationid", "identity", "level", "location", "operationname", "properties", "resultdescription", "resulttype", "tenantid", "time":
+			return true
+		}
+	case graphActivityAzureNested:
+		switch string(lower) {
+		case "apiversion", "appid", "c_idtyp", "clientauthmethod", "clientrequestid", "deviceid", "durationms", "identityprovider", "ipaddress", "location", "operationid", "requestid", "requestmethod", "requesturi", "responsesizebytes", "responsestatuscode", "roles", "scopes", "serviceprincipalid", "sessionid", "signinactivityid", "tenantid", "timegenerated", "tokenissuedat", "useragent", "userid", "userprincipalobjectid", "wids":
+			return true
+		}
+	case graphActivityLATop:
+		switch string(lower) {
+		case "aadtenantid", "activitydisplayname", "apiversion", "appid", "clientauthmethod", "clientrequestid", "createddatetime", "deviceid", "durationms", "identityprovider", "ipaddress", "location", "operationid", "requestid", "requestmethod", "requesturi", "responsesizebytes", "responsestatuscode", "riskeventtype", "roles", "scopes", "serviceprincipalid", "sessionid", "signinactivityid", "timegenerated", "tokenissuedat", "type", "useragent", "userid", "wids":
+			return true
+		}
+	case riskGraphTop:
+		switch string(lower) {
+		case "activity", "activitydatetime", "activitydisplayname", "additionalinfo", "correlationid", "createddatetime", "crosstenantaccesstype", "detecteddatetime", "detectiontimingtype", "hometenantid", "id", "ipaddress", "lastupdateddatetime", "location", "requestid", "resourcetenantid", "riskdetail", "riskeventtype", "risklevel", "riskstate", "risktype", "source", "tokenissuertype", "userdisplayname", "userid", "userprincipalname", "usertype":
+			return true
+		}
+	case riskNested:
+		switch string(lower) {
+		case "altitude", "city", "countryorregion", "geocoordinates", "latitude", "longitude", "state":
+			return true
+		}
+	case riskAzureTop:
+		switch string(lower) {
+		case "calleripaddress", "category", "correlationid", "identity", "level", "location", "operationname", "properties", "resultdescription", "resulttype", "tenantid", "time":
+			return true
+		}
+	case riskAzureNested:
+		switch string(lower) {
+		case "activity", "activitydatetime", "activitydisplayname", "additionalinfo", "altitude", "city", "correlationid", "countryorregion", "createddatetime", "crosstenantaccesstype", "detecteddatetime", "detectiontimingtype", "geocoordinates", "hometenantid", "id", "ipaddress", "lastupdateddatetime", "latitude", "location", "longitude", "requestid", "resourcetenantid", "riskdetail", "riskeventtype", "risklevel", "riskstate", "risktype", "source", "state", "tokenissuertype", "userdisplayname", "userid", "userprincipalname", "usertype":
+			return true
+		}
+	case riskLATop:
+		switch string(lower) {
+		case "activity", "activitydatetime", "activitydisplayname", "additionalinfo", "correlationid", "createddatetime", "detecteddatetime", "detectiontimingtype", "id", "ipaddress", "lastupdateddatetime", "location", "operationname", "requestid", "riskdetail", "riskeventtype", "risklevel", "riskstate", "source", "timegenerated", "tokenissuertype", "type", "userdisplayname", "userid", "userprincipalname":
 			return true
 		}
 	}

@@ -11,8 +11,10 @@ import (
 // its type: an Azure Monitor record's category ("SignInLogs",
 // "AuditLogs", "RiskyUsers", …), a Log Analytics row's table (its Type
 // column: "SigninLogs", "AuditLogs", …), or for a Graph object
-// "directoryAudit" when it has the keys of one (activityDateTime,
-// activityDisplayName, initiatedBy, …) and "signIn" otherwise.
+// "riskDetection" when it has a key only that resource has (riskEventType,
+// detectedDateTime), "directoryAudit" when it has the keys of one
+// (activityDateTime, activityDisplayName, initiatedBy, …), and "signIn"
+// otherwise.
 // It returns "" when the record does not say (no category, no Type, or
 // not a well-formed object), and the record's decoder then decides.
 //
@@ -32,23 +34,33 @@ func KindOf(rec Record) string {
 	return ""
 }
 
-// graphKind tells a Graph directoryAudit from a signIn by its top-level
-// keys: a signIn has createdDateTime, a directoryAudit activityDateTime
-// and the other keys of its own below, so that one missing its time is
-// still read, and reported, as an audit entry. The first key of either
-// decides, which is one of the first few keys Graph writes.
+// graphKind tells the Graph resources apart by their top-level keys: a
+// signIn has createdDateTime; a riskDetection riskEventType and
+// detectedDateTime, keys no signIn or directoryAudit has
+// (learn.microsoft.com/graph/api/resources/riskdetection; a signIn has
+// riskEventTypes and riskEventTypes_v2); a directoryAudit
+// activityDisplayName, loggedByService, initiatedBy and targetResources,
+// and an activityDateTime, which a riskDetection has too. So an audit
+// entry missing its time is still read, and reported, as one. A signIn
+// is told by its second key, as Graph writes it.
 func graphKind(data []byte) string {
 	kind := "signIn"
-	eachKey(data, func(depth, start, end, colon int) bool {
+	eachKey(data, func(depth, start, end, _ int) bool {
 		if depth != 1 {
 			return true
 		}
 		switch string(data[start:end]) {
 		case "createdDateTime":
+			kind = "signIn"
 			return false
-		case "activityDateTime", "activityDisplayName", "loggedByService", "initiatedBy", "targetResources":
+		case "riskEventType", "detectedDateTime":
+			kind = "riskDetection"
+			return false
+		case "activityDisplayName", "loggedByService", "initiatedBy", "targetResources":
 			kind = "directoryAudit"
 			return false
+		case "activityDateTime":
+			kind = "directoryAudit" // unless a riskDetection key follows
 		}
 		return true
 	})

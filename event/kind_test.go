@@ -25,6 +25,13 @@ func TestKindOf(t *testing.T) {
 		{"Graph audit without its time", `{"id":"a","category":"RoleManagement","activityDisplayName":"Add member to role"}`, event.Graph, "directoryAudit"},
 		{"Graph sign-in, audit-like key nested", `{"id":"a","status":{"initiatedBy":"x"},"appId":"b"}`, event.Graph, "signIn"},
 		{"Graph sign-in first", `{"createdDateTime":"2025-03-14T09:00:00Z","initiatedBy":"x"}`, event.Graph, "signIn"},
+		{"Graph risk detection", `{"id":"a","riskEventType":"anonymizedIPAddress","activityDateTime":"2025-03-20T22:31:09Z"}`, event.Graph, "riskDetection"},
+		{"Graph risk detection, detectedDateTime first", `{"detectedDateTime":"2025-03-20T22:31:09Z","activityDateTime":"2025-03-20T22:31:09Z"}`, event.Graph, "riskDetection"},
+		{"Graph risk detection, no activityDateTime", `{"id":"a","riskEventType":null}`, event.Graph, "riskDetection"},
+		{"Graph audit with a nested riskEventType", `{"id":"a","activityDateTime":"2025-03-14T09:00:00Z","additionalDetails":[{"riskEventType":"x"}]}`, event.Graph, "directoryAudit"},
+		{"Graph sign-in with risk event types", `{"id":"a","createdDateTime":"2025-03-14T09:00:00Z","riskEventTypes":["x"],"riskEventTypes_v2":["x"]}`, event.Graph, "signIn"},
+		{"Azure risk detection", `{"time":"3/20/2025 10:20:01 PM","category":"UserRiskEvents","properties":{"riskEventType":"x"}}`, event.AzureMonitor, "UserRiskEvents"},
+		{"Log Analytics risk detection", `{"TimeGenerated":"2025-03-20T22:20:01Z","RiskEventType":"x","Type":"AADUserRiskEvents"}`, event.LogAnalytics, "AADUserRiskEvents"},
 		{"not an object", `[1,2]`, event.AzureMonitor, ""},
 	}
 	for _, tt := range tests {

@@ -15,6 +15,12 @@ func All() []detection.Rule {
 	for _, d := range Audits() {
 		all = append(all, detection.Of(d))
 	}
+	for _, d := range RiskDetections() {
+		all = append(all, detection.Of(d))
+	}
+	for _, d := range GraphActivities() {
+		all = append(all, detection.Of(d))
+	}
 	return all
 }
 

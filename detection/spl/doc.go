@@ -14,11 +14,11 @@
 // Everything that takes a pattern is compiled once, when the rule is
 // built, and never per event: [CompileRegex] (match, mvfind, mvfilter),
 // [CompileReplace] (replace), [CompileRex] (rex), [CompilePath] (spath),
-// [NewWildcard] and [NewTerm] (search field=value), [NewLike] (like). The
-// compiled values are safe for concurrent use. The constructors that can
-// fail return an error describing the pattern, so a bad pattern fails the
-// rule's construction, not an event; the Must forms panic instead, for
-// patterns fixed in code.
+// [NewWildcard] and [NewTerm] (search field=value), [NewIndexTerm]
+// (TERM), [NewLike] (like). The compiled values are safe for concurrent
+// use. The constructors that can fail return an error describing the
+// pattern, so a bad pattern fails the rule's construction, not an event;
+// the Must forms panic instead, for patterns fixed in code.
 //
 //	re := spl.MustCompileRegex("AllowUserConsentForRiskyApps")
 //	risky := spl.NewTerm("[true]")
@@ -43,7 +43,8 @@
 //   - Extraction: [Rex.Extract] (rex, max_match), [Path.Append] (spath with
 //     a path) and [AutoExtract] (spath without one).
 //   - Search: [Term.Equal] (field=value, with wildcards and CIDR),
-//     [Term.NotEqual] (field!=value), [Exists] (field=*), [Wildcard];
+//     [Term.NotEqual] (field!=value), [Exists] (field=*), [Wildcard],
+//     [IndexTerm] (TERM(term));
 //     where and eval comparisons are [WhereEqual] and [WhereNotEqual].
 //   - Grouping: [Transactions] (transaction field startswith endswith
 //     maxspan) and [MergeMV] for the merged fields.

@@ -205,8 +205,9 @@ func (p Program) Main(args []string, stdin io.Reader, stdout, stderr io.Writer) 
 	return ExitOK
 }
 
-// eventTypes names the event types the detections read: "sign-in", or
-// "sign-in or audit".
+// eventTypes names the event types the detections read, in their order:
+// "sign-in", "sign-in or audit", "sign-in, audit, risk detection or
+// Graph activity".
 func eventTypes(dets []detection.Rule) string {
 	var types []string
 	for _, d := range dets {
@@ -214,10 +215,13 @@ func eventTypes(dets []detection.Rule) string {
 			types = append(types, t)
 		}
 	}
-	if len(types) == 0 {
+	switch len(types) {
+	case 0:
 		return "sign-in"
+	case 1, 2:
+		return strings.Join(types, " or ")
 	}
-	return strings.Join(types, " or ")
+	return strings.Join(types[:len(types)-1], ", ") + " or " + types[len(types)-1]
 }
 
 func isDecodeError(err error) bool {

@@ -18,11 +18,18 @@ func Dir(rule string) string {
 }
 
 // File returns the name of a rule's sample file in its directory, by the
-// rule's event type: audit.jsonl for audit rules, signins.jsonl for the
+// rule's event type (its schema's Name): audit.jsonl for audit rules,
+// graphactivity.jsonl for Microsoft Graph activity rules,
+// riskdetections.jsonl for risk detection rules, signins.jsonl for the
 // others.
 func File(eventType string) string {
-	if eventType == "audit" {
+	switch eventType {
+	case "audit":
 		return "audit.jsonl"
+	case "Graph activity":
+		return "graphactivity.jsonl"
+	case "risk detection":
+		return "riskdetections.jsonl"
 	}
 	return "signins.jsonl"
 }

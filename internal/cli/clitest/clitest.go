@@ -28,8 +28,10 @@ type Shape struct {
 	File, Twin string
 	// Stderr is what the program prints on standard error for File;
 	// StderrAudit, what a program with audit rules prints, which reads
-	// the AuditLogs records as events.
-	Stderr, StderrAudit string
+	// the AuditLogs records as events; StderrAll, what a program with
+	// rules of every event type prints, which also reads the
+	// UserRiskEvents and MicrosoftGraphActivityLogs records.
+	Stderr, StderrAudit, StderrAll string
 	// WholeSeconds is set for exports whose times lose the fraction of a
 	// second (the CSV exports keep milliseconds, or none): risk events'
 	// _time, which keeps the fraction, is then compared to the second.
@@ -48,7 +50,8 @@ func Shapes() []Shape {
 		{File: "azure-monitor-quirks.jsonl", Twin: "azure-monitor-blob.jsonl"},
 		{File: "azure-monitor-mixed.jsonl", Twin: "azure-monitor-blob.jsonl",
 			Stderr:      "%s: 6 records of other kinds (AuditLogs: 2, MicrosoftGraphActivityLogs: 1, ProvisioningLogs: 1, RiskyUsers: 1, UserRiskEvents: 1) skipped\n",
-			StderrAudit: "%s: 4 records of other kinds (MicrosoftGraphActivityLogs: 1, ProvisioningLogs: 1, RiskyUsers: 1, UserRiskEvents: 1) skipped\n"},
+			StderrAudit: "%s: 4 records of other kinds (MicrosoftGraphActivityLogs: 1, ProvisioningLogs: 1, RiskyUsers: 1, UserRiskEvents: 1) skipped\n",
+			StderrAll:   "%s: 2 records of other kinds (ProvisioningLogs: 1, RiskyUsers: 1) skipped\n"},
 		{File: "log-analytics.csv", Twin: "log-analytics.jsonl", WholeSeconds: true},
 		{File: "entra-admin-center.csv", Twin: "graph.jsonl", WholeSeconds: true},
 	}
@@ -71,10 +74,13 @@ func CheckShapes(t *testing.T, p cli.Program) {
 	for _, s := range Shapes() {
 		t.Run(s.File, func(t *testing.T) {
 			twins := []string{Formats(s.Twin)}
-			if readsAudits(p) && s.StderrAudit != "" {
-				// The file's audit records are events too: the twin is
-				// then the sign-ins' twin and those records.
-				twins = append(twins, auditLines(t, Formats(s.File)))
+			if s.StderrAudit != "" {
+				// The file's records of the program's other event types
+				// are events too: the twin is then the sign-ins' twin and
+				// those records.
+				if other := otherTypeLines(t, p, Formats(s.File)); other != "" {
+					twins = append(twins, other)
+				}
 			}
 			for _, mode := range []string{"-json", "-risk"} {
 				want, _, code := Run(p, append([]string{mode}, twins...)...)
@@ -83,7 +89,10 @@ func CheckShapes(t *testing.T, p cli.Program) {
 				}
 				got, errOut, code := Run(p, mode, Formats(s.File))
 				wantErr := s.Stderr
-				if readsAudits(p) && s.StderrAudit != "" {
+				switch types := eventTypes(t, p); {
+				case types == allTypes && s.StderrAll != "":
+					wantErr = s.StderrAll
+				case types != "sign-in" && s.StderrAudit != "":
 					wantErr = s.StderrAudit
 				}
 				wantErr = strings.ReplaceAll(wantErr, "%s", p.Name)
@@ -101,24 +110,32 @@ func CheckShapes(t *testing.T, p cli.Program) {
 	}
 }
 
-// auditLines writes the AuditLogs records of the JSON-lines file path to
-// a file of their own and returns its path.
-func auditLines(t *testing.T, path string) string {
+// otherTypeLines writes the records of the JSON-lines file path that are
+// of the event types of p's detections other than sign-ins to a file of
+// their own and returns its path, or "" when there are none.
+func otherTypeLines(t *testing.T, p cli.Program, path string) string {
 	t.Helper()
 	data, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var audits []byte
+	types := map[string]bool{}
+	for _, d := range p.Detections {
+		types[d.EventType()] = true
+	}
+	typeOf := map[string]string{"AuditLogs": "audit", "UserRiskEvents": "risk detection", "MicrosoftGraphActivityLogs": "Graph activity"}
+	var other []byte
 	for _, l := range bytes.SplitAfter(data, []byte("\n")) {
-		if bytes.Contains(l, []byte(`"category":"AuditLogs"`)) {
-			audits = append(audits, l...)
+		for category, typ := range typeOf {
+			if types[typ] && bytes.Contains(l, []byte(`"category":"`+category+`"`)) {
+				other = append(other, l...)
+			}
 		}
 	}
-	if len(audits) == 0 {
-		t.Fatalf("%s has no AuditLogs record", path)
+	if len(other) == 0 {
+		return ""
 	}
-	return Write(t, "audit-records.jsonl", audits)
+	return Write(t, "other-types.jsonl", other)
 }
 
 // wholeSeconds drops the fraction of a second from risk events' _time.
@@ -126,14 +143,31 @@ func wholeSeconds(s string) string {
 	return regexp.MustCompile(`("_time":"[^".]*)\.[0-9]+Z"`).ReplaceAllString(s, `${1}Z"`)
 }
 
-// readsAudits reports whether p has detections of audit events.
-func readsAudits(p cli.Program) bool {
+// allTypes is what a program with detections of every event type says it
+// reads.
+const allTypes = "sign-in, audit, risk detection or Graph activity"
+
+// eventTypes returns what p says it reads, by the event types of its
+// detections: "sign-in", "sign-in or audit" or allTypes. Another set of
+// types fails the test, which would need a case here.
+func eventTypes(t *testing.T, p cli.Program) string {
+	t.Helper()
+	var types []string
 	for _, d := range p.Detections {
-		if d.EventType() == "audit" {
-			return true
+		if !slices.Contains(types, d.EventType()) {
+			types = append(types, d.EventType())
 		}
 	}
-	return false
+	switch strings.Join(types, "|") {
+	case "", "sign-in":
+		return "sign-in"
+	case "sign-in|audit":
+		return "sign-in or audit"
+	case "sign-in|audit|risk detection|Graph activity":
+		return allTypes
+	}
+	t.Fatalf("no expected message for a program reading %q", types)
+	return ""
 }
 
 // Gzip returns data gzip-compressed.
@@ -163,7 +197,7 @@ func Write(t *testing.T, name string, data []byte) string {
 // Failure is one failure case: an input, the arguments before it, and the
 // exact stderr and exit status expected, with %[1]s standing for the
 // program's name, %[2]s for the input's path and %[3]s for the event types
-// the program reads ("sign-in", "sign-in or audit").
+// the program reads ("sign-in", "sign-in or audit", allTypes).
 type Failure struct {
 	Name, Reason string
 	Args         []string
@@ -200,10 +234,7 @@ func checkFailures(t *testing.T, p cli.Program, cases []Failure) {
 				}
 			}
 			out, errOut, code := Run(p, append(f.Args, path)...)
-			types := "sign-in"
-			if readsAudits(p) {
-				types = "sign-in or audit"
-			}
+			types := eventTypes(t, p)
 			wantErr := strings.NewReplacer("%[1]s", p.Name, "%[2]s", path, "%[3]s", types).Replace(f.Stderr)
 			if code != f.Code {
 				t.Errorf("status %d, want %d (%s)", code, f.Code, f.Reason)
