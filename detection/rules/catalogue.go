@@ -18,6 +18,7 @@ func All() []detection.Rule {
 	for _, d := range RiskDetections() {
 		all = append(all, detection.Of(d))
 	}
+	all = append(all, AzureADAzureHoundUserAgentDetected(nil))
 	for _, d := range GraphActivities() {
 		all = append(all, detection.Of(d))
 	}

@@ -311,6 +311,12 @@ func escuReferences(id string) []string {
 			"https://attack.mitre.org/techniques/T1556/006/",
 			"https://twitter.com/jhencinski/status/1618660062352007174",
 		}
+	case "d62852db-a1f1-40db-a7fc-c3d56fa8bda3": // Azure AD AzureHound UserAgent Detected
+		return []string{
+			"https://github.com/SpecterOps/AzureHound",
+			"https://splunkbase.splunk.com/app/3110",
+			"https://splunk.github.io/splunk-add-on-for-microsoft-cloud-services/Install/",
+		}
 	}
 	return nil
 }

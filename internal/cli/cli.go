@@ -211,8 +211,12 @@ func (p Program) Main(args []string, stdin io.Reader, stdout, stderr io.Writer) 
 func eventTypes(dets []detection.Rule) string {
 	var types []string
 	for _, d := range dets {
-		if t := d.EventType(); !slices.Contains(types, t) {
-			types = append(types, t)
+		// A rule over several types (detection.Union) names them joined
+		// with "+".
+		for _, t := range strings.Split(d.EventType(), "+") {
+			if !slices.Contains(types, t) {
+				types = append(types, t)
+			}
 		}
 	}
 	switch len(types) {

@@ -20,8 +20,9 @@ func Dir(rule string) string {
 // File returns the name of a rule's sample file in its directory, by the
 // rule's event type (its schema's Name): audit.jsonl for audit rules,
 // graphactivity.jsonl for Microsoft Graph activity rules,
-// riskdetections.jsonl for risk detection rules, signins.jsonl for the
-// others.
+// riskdetections.jsonl for risk detection rules, records.jsonl for a
+// rule over several types ("sign-in+Graph activity"), signins.jsonl for
+// the others.
 func File(eventType string) string {
 	switch eventType {
 	case "audit":
@@ -30,6 +31,9 @@ func File(eventType string) string {
 		return "graphactivity.jsonl"
 	case "risk detection":
 		return "riskdetections.jsonl"
+	}
+	if strings.Contains(eventType, "+") {
+		return "records.jsonl" // a rule over several types (detection.Union)
 	}
 	return "signins.jsonl"
 }

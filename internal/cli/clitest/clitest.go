@@ -121,7 +121,9 @@ func otherTypeLines(t *testing.T, p cli.Program, path string) string {
 	}
 	types := map[string]bool{}
 	for _, d := range p.Detections {
-		types[d.EventType()] = true
+		for _, typ := range strings.Split(d.EventType(), "+") {
+			types[typ] = true
+		}
 	}
 	typeOf := map[string]string{"AuditLogs": "audit", "UserRiskEvents": "risk detection", "MicrosoftGraphActivityLogs": "Graph activity"}
 	var other []byte
@@ -154,8 +156,10 @@ func eventTypes(t *testing.T, p cli.Program) string {
 	t.Helper()
 	var types []string
 	for _, d := range p.Detections {
-		if !slices.Contains(types, d.EventType()) {
-			types = append(types, d.EventType())
+		for _, typ := range strings.Split(d.EventType(), "+") {
+			if !slices.Contains(types, typ) {
+				types = append(types, typ)
+			}
 		}
 	}
 	switch strings.Join(types, "|") {
