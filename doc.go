@@ -1,6 +1,7 @@
 // Package escudo is a library for security detections written as Go code:
-// it reads Microsoft Entra ID sign-ins, runs Splunk ESCU detections over
-// them in one streaming pass, groups what matched the way Splunk's
+// it reads Microsoft Entra ID logs (sign-ins, directory audit logs,
+// Identity Protection risk detections, Microsoft Graph activity logs),
+// runs Splunk ESCU detections over them in one streaming pass, groups what matched the way Splunk's
 // `stats ... BY` does, and turns each finding into Splunk Enterprise
 // Security risk-based-alerting (RBA) risk events.
 //
@@ -9,7 +10,7 @@
 //
 // # Pipeline
 //
-//	bytes ──event.Reader──▶ event.SignInEvent ──detection.Engine──▶ detection.Finding ──Engine.Risk──▶ risk.Event ──risk.IncidentEngine──▶ risk.Incident
+//	bytes ──event.Reader──▶ record ──by kind──▶ event.SignInEvent, event.AuditEvent, … ──detection.Engine──▶ detection.Finding ──Engine.Risk──▶ risk.Event ──risk.IncidentEngine──▶ risk.Incident
 //
 //	eng, err := detection.NewEngine(detection.Options{}, detection.Of(rules.O365UserConsentDenied()))
 //	res, err := eng.Run(ctx, event.NewReader(f)) // one pass, every detection
@@ -19,19 +20,25 @@
 //
 // # Packages
 //
-//   - [github.com/escudo-dev/escudo/event]: the typed [event.SignInEvent]
-//     (the Microsoft Graph signIn resource), field accessors by Splunk
-//     name, and the streaming [event.Reader] with located errors.
+//   - [github.com/escudo-dev/escudo/event]: the typed events
+//     ([event.SignInEvent], [event.AuditEvent], [event.RiskDetectionEvent],
+//     [event.GraphActivityEvent]), each with field accessors by Splunk
+//     name and an [event.Schema], and the streaming [event.Reader] with
+//     located errors, which tells each record's kind without decoding it.
 //   - [github.com/escudo-dev/escudo/aggregate]: a grouping table, the
-//     engine of `stats count min(_time) max(_time) values(X) dc(X) BY ...`,
-//     with deterministic rows and Merge of partial tables.
+//     engine of `stats ... BY ...` (count, dc, values, list, min, max,
+//     earliest, latest, sum, avg, stdev, each a mergeable accumulator),
+//     with deterministic rows, Merge of partial tables and a binary
+//     encoding.
 //   - [github.com/escudo-dev/escudo/detection]: the [detection.Detection]
 //     interface (generic over the event type; [detection.Of] makes a
 //     [detection.Rule] of it), rule metadata, the single-pass
 //     [detection.Engine] and [detection.Finding].
 //   - [github.com/escudo-dev/escudo/detection/rules]: the built-in ESCU
-//     catalogue, starting with "O365 User Consent Denied for OAuth
-//     Application".
+//     catalogue: every `azure_monitor_aad` detection, and "O365 User
+//     Consent Denied for OAuth Application".
+//   - [github.com/escudo-dev/escudo/detection/spl]: SPL's functions and
+//     commands the catalogue uses (spath, rex, mvindex, transaction, …).
 //   - [github.com/escudo-dev/escudo/detection/detectiontest]: conformance
 //     checks for any detection, built-in or your own.
 //   - [github.com/escudo-dev/escudo/risk]: the RBA spec, its validation,

@@ -51,46 +51,52 @@ func keySets(f Format) (top, nested keySet) {
 // longer.
 const maxKeyLen = 64
 
-// eachKey calls fn with the depth, the start and end of the text of each
-// object key of the JSON data (the bytes between its quotes), and the
-// index of the ':' after it, in order, until fn returns false. Between
-// two strings stand only a few bytes of structure, read one by one;
-// strings, most of a record, are jumped over. It stops at malformed JSON,
-// which the decoder reports.
-func eachKey(data []byte, fn func(depth, start, end, colon int) bool) {
-	depth := 0
-	for i := 0; i < len(data); {
-		switch data[i] {
+// keyScanner finds the object keys of JSON data in order: next returns
+// the depth, the start and end of the text of the next key (the bytes
+// between its quotes), and the index of the ':' after it. Between two
+// strings stand only a few bytes of structure, read one by one; strings,
+// most of a record, are jumped over. It stops at malformed JSON, which
+// the decoder reports. It is a loop its callers drive rather than a
+// callback, so that the scan of every record costs no call per key.
+type keyScanner struct {
+	data     []byte
+	i, depth int
+}
+
+func (s *keyScanner) next() (depth, start, end, colon int, ok bool) {
+	data := s.data
+	for s.i < len(data) {
+		switch data[s.i] {
 		case '{', '[':
-			depth++
-			i++
+			s.depth++
+			s.i++
 			continue
 		case '}', ']':
-			depth--
-			i++
+			s.depth--
+			s.i++
 			continue
 		case '"':
 		default:
-			i++
+			s.i++
 			continue
 		}
-		start := i + 1
+		start := s.i + 1
 		end := stringEnd(data, start)
 		if end < 0 {
-			return
+			s.i = len(data)
+			return 0, 0, 0, 0, false
 		}
-		i = end + 1
-		k := i
+		s.i = end + 1
+		k := s.i
 		for k < len(data) && isSpace(data[k]) {
 			k++
 		}
 		if k == len(data) || data[k] != ':' {
 			continue // a value, not a key
 		}
-		if !fn(depth, start, end, k) {
-			return
-		}
+		return s.depth, start, end, k, true
 	}
+	return 0, 0, 0, 0, false
 }
 
 // maskCaseVariants returns data, or a copy with the keys masked that
@@ -99,24 +105,29 @@ func eachKey(data []byte, fn func(depth, start, end, colon int) bool) {
 func maskCaseVariants(data []byte, top, nested keySet) []byte {
 	var out []byte // the copy, made at the first masked key
 	var lower [maxKeyLen]byte
-	eachKey(data, func(depth, start, end, _ int) bool {
+	sc := keyScanner{data: data}
+	for {
+		depth, start, end, _, ok := sc.next()
+		if !ok {
+			break
+		}
 		key := data[start:end]
 		if bytes.IndexByte(key, '\\') >= 0 { // rare: compare the key the decoder sees
 			var s string
 			if json.Unmarshal(data[start-1:end+1], &s) != nil {
-				return true
+				continue
 			}
 			key = []byte(s)
 		}
 		if len(key) > maxKeyLen {
-			return true // no key the decoders read is this long
+			continue // no key the decoders read is this long
 		}
 		set := nested
 		if depth == 1 {
 			set = top
 		}
 		if set.exact(key) {
-			return true
+			continue
 		}
 		for j, c := range key {
 			if 'A' <= c && c <= 'Z' {
@@ -125,7 +136,7 @@ func maskCaseVariants(data []byte, top, nested keySet) []byte {
 			lower[j] = c
 		}
 		if !set.folded(lower[:len(key)]) {
-			return true
+			continue
 		}
 		if out == nil {
 			out = bytes.Clone(data)
@@ -133,8 +144,7 @@ func maskCaseVariants(data []byte, top, nested keySet) []byte {
 		for j := start; j < end; j++ {
 			out[j] = '#'
 		}
-		return true
-	})
+	}
 	if out == nil {
 		return data
 	}

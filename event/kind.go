@@ -45,58 +45,60 @@ func KindOf(rec Record) string {
 // is told by its second key, as Graph writes it.
 func graphKind(data []byte) string {
 	kind := "signIn"
-	eachKey(data, func(depth, start, end, _ int) bool {
+	sc := keyScanner{data: data}
+	for {
+		depth, start, end, _, ok := sc.next()
+		if !ok {
+			return kind
+		}
 		if depth != 1 {
-			return true
+			continue
 		}
 		switch string(data[start:end]) {
 		case "createdDateTime":
-			kind = "signIn"
-			return false
+			return "signIn"
 		case "riskEventType", "detectedDateTime":
-			kind = "riskDetection"
-			return false
+			return "riskDetection"
 		case "activityDisplayName", "loggedByService", "initiatedBy", "targetResources":
-			kind = "directoryAudit"
-			return false
+			return "directoryAudit"
 		case "activityDateTime":
 			kind = "directoryAudit" // unless a riskDetection key follows
 		}
-		return true
-	})
-	return kind
+	}
 }
 
 // topLevelString returns the value of the first top-level member named
 // key of the JSON object data, when it is a string, and whether the key
 // is there.
 func topLevelString(data []byte, key string) (value string, found bool) {
-	eachKey(data, func(depth, start, end, colon int) bool {
-		if depth != 1 || string(data[start:end]) != key {
-			return true
+	sc := keyScanner{data: data}
+	for {
+		depth, start, end, colon, ok := sc.next()
+		if !ok {
+			return "", false
 		}
-		found = true
+		if depth != 1 || string(data[start:end]) != key {
+			continue
+		}
 		k := colon + 1
 		for k < len(data) && isSpace(data[k]) {
 			k++
 		}
 		if k == len(data) || data[k] != '"' {
-			return false
+			return "", true
 		}
 		vend := stringEnd(data, k+1)
 		if vend < 0 {
-			return false
+			return "", true
 		}
 		v := data[k+1 : vend]
 		if bytes.IndexByte(v, '\\') >= 0 {
 			var s string
 			if json.Unmarshal(data[k:vend+1], &s) == nil {
-				value = s
+				return s, true
 			}
-			return false
+			return "", true
 		}
-		value = string(v)
-		return false
-	})
-	return value, found
+		return string(v), true
+	}
 }

@@ -1,6 +1,9 @@
-// Package rules is escudo's catalogue of built-in detections: Splunk ESCU
-// rules re-implemented on the [detection.Detection[event.SignInEvent]] interface, each with its
-// ESCU metadata and RBA spec.
+// Package rules is escudo's catalogue of built-in detections: every
+// Splunk ESCU detection whose search starts with `azure_monitor_aad`,
+// and "O365 User Consent Denied for OAuth Application", re-implemented on
+// the [detection.Detection] interface of their event type (sign-ins,
+// audit logs, risk detections, Graph activity logs), each with its ESCU
+// metadata and RBA spec. [All] returns them as one list.
 //
 // Each constructor returns a fresh value; rules hold no state, so one value
 // may be used by several engines at once. Where a rule deviates from the

@@ -1,6 +1,8 @@
-// Command detect runs escudo's whole catalogue of ESCU sign-in detections
-// (or the ones named with -rules) over sign-in exports in one pass, and
-// prints the findings, each with its search_name, or the risk events.
+// Command detect runs escudo's whole catalogue of ESCU detections (or the
+// ones named with -rules) over Entra ID exports in one pass: sign-ins,
+// audit logs, risk detections and Graph activity logs, mixed or not, each
+// record read by the rules of its type. It prints the findings, each with
+// its search_name, or the risk events.
 //
 // Usage:
 //
@@ -8,8 +10,8 @@
 //	go run ./examples/detect -list
 //
 // With no FILE it reads every rule's bundled sample under testdata/. Names
-// for -rules are the detections' names or their snake_case forms, such as
-// azure_ad_device_code_authentication. Output formats, exit statuses and
+// for -rules are the detections' names, their snake_case forms, such as
+// azure_ad_device_code_authentication, or their ids. Output formats, exit statuses and
 // messages are those of examples/consentdenied.
 package main
 
