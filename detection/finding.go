@@ -135,8 +135,9 @@ func (f Finding) AppendJSON(dst []byte) []byte {
 
 // UnmarshalJSON reads a finding back from its JSON form (MarshalJSON, or
 // a line of the example programs' -json output): each member is a column,
-// in order, a Text column for a string, Multi for an array of strings,
-// Number for a number. A leading "search_name" member (examples/detect
+// in order, a Text column for a string ("" for one with no value, as
+// MarshalJSON writes it), Multi for an array of strings, Number for a
+// number. A leading "search_name" member (examples/detect
 // writes one) is not a column: it sets SearchName and, for an ESCU name
 // ("ESCU - <name> - Rule"), Detection. Count is read from a "count"
 // column, FirstTime and LastTime from "firstTime" and "lastTime" in
@@ -204,7 +205,10 @@ func parseColumn(name string, raw json.RawMessage) (Column, error) {
 		if err := json.Unmarshal(raw, &v); err != nil {
 			return c, fmt.Errorf("detection: finding: %s: %w", name, err)
 		}
-		c.Kind, c.Values = Text, []string{v}
+		c.Kind = Text
+		if v != "" { // "" is how a column with no value is written
+			c.Values = []string{v}
+		}
 	case len(raw) > 0 && raw[0] == '[':
 		if err := json.Unmarshal(raw, &c.Values); err != nil {
 			return c, fmt.Errorf("detection: finding: %s: want an array of strings: %w", name, err)

@@ -16,7 +16,8 @@ import (
 	"github.com/escudo-dev/escudo/internal/sample"
 )
 
-// TestFindingsRoundTrip reads every rule's findings back from their JSON
+// TestFindingsRoundTrip reads every rule's findings (of every event
+// type) back from their JSON
 // form, as examples/detect prints them (search_name first): the columns
 // come back as they were, the detection is found by its search name, and
 // the risk stage gives the same risk events (their _time to the second,
@@ -27,14 +28,14 @@ func TestFindingsRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, d := range rules.SignIns() {
+	for _, d := range all {
 		dir := sample.Slug(d.Meta().Name)
 		t.Run(dir, func(t *testing.T) {
-			data, err := os.ReadFile(testdata(dir, "signins.jsonl"))
+			data, err := os.ReadFile(testdata(dir, sampleFile(d)))
 			if err != nil {
 				t.Fatal(err)
 			}
-			alone, err := detection.NewEngine(detection.Options{}, detection.Of(d))
+			alone, err := detection.NewEngine(detection.Options{}, d)
 			if err != nil {
 				t.Fatal(err)
 			}
