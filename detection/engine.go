@@ -366,6 +366,7 @@ func isDecodeError(err error) bool {
 // run is the state of one Run.
 type run struct {
 	e      *Engine
+	stream *streamState // nil in a batch run
 	rules  []ruleRun
 	parts  []partRun // per event type: its detections' events
 	counts event.Counts
@@ -376,8 +377,15 @@ type run struct {
 
 // ruleRun is one detection's state in a run.
 type ruleRun struct {
-	dead    bool // panicked: no more events, no findings
-	table   *aggregate.Table
+	dead    bool             // panicked: no more events, no findings
+	table   *aggregate.Table // a batch run's one table
+	// A stream run's windows: the detection's window length, its open
+	// windows by start, and whether the event just offered fell in a
+	// closed one.
+	window time.Duration
+	open   []openWindow
+	late   bool
+	st     *streamState
 	keyVals [][]string // per BY field, this event's values
 	key     []string   // the group key being added
 	idx     []int      // fan-out odometer over multivalue BY fields
@@ -500,19 +508,7 @@ func (s *run) finish(partial bool, stop error) (*Result, error) {
 		if rs.dead {
 			continue
 		}
-		// When the conditions can be tested on the groups, they are, and
-		// only for the other kinds does each finding need testing.
-		where := r.groupWhere()
-		var kept []Finding
-		for _, row := range rs.table.RowsFunc(where) {
-			if f := r.finding(row, s.e.loc); where != nil || r.holds(f) {
-				kept = append(kept, f)
-			}
-		}
-		kept, perr := r.thenStage(kept)
-		if perr == nil {
-			kept, perr = r.unsuppressed(kept)
-		}
+		kept, perr := r.findings(rs.table, s.e.loc)
 		if perr != nil {
 			// A detection that panics reports no findings at all.
 			s.panics = append(s.panics, perr)
@@ -522,6 +518,25 @@ func (s *run) finish(partial bool, stop error) (*Result, error) {
 	}
 	errs := append([]error{stop}, s.panics...)
 	return res, errors.Join(errs...)
+}
+
+// findings turns a table of the rule's groups into its findings: where,
+// then, suppression.
+func (r *rule) findings(t *aggregate.Table, loc *time.Location) ([]Finding, *PanicError) {
+	// When the conditions can be tested on the groups, they are, and
+	// only for the other kinds does each finding need testing.
+	where := r.groupWhere()
+	var kept []Finding
+	for _, row := range t.RowsFunc(where) {
+		if f := r.finding(row, loc); where != nil || r.holds(f) {
+			kept = append(kept, f)
+		}
+	}
+	kept, perr := r.thenStage(kept)
+	if perr == nil {
+		kept, perr = r.unsuppressed(kept)
+	}
+	return kept, perr
 }
 
 func (r *rule) finding(row aggregate.Row, loc *time.Location) Finding {

@@ -259,12 +259,19 @@ func (e *Engine) decode(s *run, inputs []*event.Reader, todo <-chan *batch, deco
 // error, alongside the other detections' complete findings.
 func (e *Engine) Run(ctx context.Context, inputs ...*event.Reader) (*Result, error) {
 	s := e.newRun()
+	partial, stop := e.pipeline(ctx, s, inputs)
+	return s.finish(partial, stop)
+}
+
+// pipeline runs the inputs through the stages into the run's state and
+// returns whether it stopped before their end, and why.
+func (e *Engine) pipeline(ctx context.Context, s *run, inputs []*event.Reader) (partial bool, stop error) {
 	n := max(e.workers, 1)
 	quit := make(chan struct{})
 	defer close(quit)
 	free := make(chan *batch, 2*n+2)
 	for range cap(free) {
-		free <- &batch{data: make([]byte, 0, batchBytes), recs: make([]batchRecord, 0, batchRecords)}
+		free <- &batch{data: make([]byte, 0, 64<<10), recs: make([]batchRecord, 0, 16)} // grown as records come, kept when recycled
 	}
 	todo := make(chan *batch, n)
 	p := &producer{stop: make(chan struct{}), wake: make(chan struct{}, 1)}
@@ -291,7 +298,7 @@ func (e *Engine) Run(ctx context.Context, inputs ...*event.Reader) (*Result, err
 		// applied and the producer keeps nothing back: it has ended, or
 		// it waits in a read that may never return.
 		if cancelled && p.idle.Load() == next {
-			return s.finish(true, ctx.Err())
+			return true, ctx.Err()
 		}
 		var b *batch
 		select {
@@ -306,7 +313,7 @@ func (e *Engine) Run(ctx context.Context, inputs ...*event.Reader) (*Result, err
 				// Every batch was taken: the producer ended without a
 				// last batch only when quit was closed, which ends Run
 				// before, so this is the end of the inputs.
-				return s.finish(cancelled, ctx.Err())
+				return cancelled, ctx.Err()
 			}
 			pending[got.seq] = got
 		}
@@ -324,13 +331,13 @@ func (e *Engine) Run(ctx context.Context, inputs ...*event.Reader) (*Result, err
 			b.reset()
 			free <- b
 			if stop != nil {
-				return s.finish(true, stop)
+				return true, stop
 			}
 			switch {
 			case end == errStopped:
-				return s.finish(true, ctx.Err())
+				return true, ctx.Err()
 			case end != nil && end != io.EOF:
-				return s.finish(true, end)
+				return true, end
 			}
 		}
 	}
@@ -365,6 +372,11 @@ func (s *run) apply(b *batch, r *event.Reader, decoded bool) error {
 			b.slots[rec.part].observe(i)
 		} else {
 			s.parts[k].observe()
+		}
+		if s.stream != nil {
+			if err := s.applied(r.Name, rec.line, rec.offset); err != nil {
+				return err
+			}
 		}
 	}
 	s.counts.Records += b.tail

@@ -175,6 +175,9 @@ func (sl *slotsOf[E]) observe(i int) { observe(sl.pr.s, sl.pr.p, &sl.evs[i]) }
 
 // observe offers one event to every live detection of its type.
 func observe[E any](s *run, p *partOf[E], ev *E) {
+	if s.stream != nil {
+		s.stream.at = p.schema.Time(ev)
+	}
 	for _, t := range p.rules {
 		rs := &s.rules[t.index]
 		if rs.dead {
@@ -217,11 +220,18 @@ func (t *typed[E]) add(rs *ruleRun, ev *E) {
 			rs.vals[j] = append(rs.vals[j], fillValue)
 		}
 	}
-	at := bin(t.time(ev), t.span)
+	tm := t.time(ev)
+	table := rs.table
+	if rs.window > 0 {
+		if table = rs.windowAt(t.rule, tm); table == nil {
+			return // late: its window has closed
+		}
+	}
+	at := bin(tm, t.span)
 	for {
 		// The key and vals lengths match the table's columns by
 		// construction, so Add cannot fail here.
-		_ = rs.table.Add(rs.key, at, rs.vals)
+		_ = table.Add(rs.key, at, rs.vals)
 		// Advance the odometer over multivalue BY fields.
 		j := len(t.by) - 1
 		for ; j >= 0; j-- {

@@ -1,0 +1,231 @@
+package detection_test
+
+import (
+	"context"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/escudo-dev/escudo/detection"
+	"github.com/escudo-dev/escudo/detection/rules"
+	"github.com/escudo-dev/escudo/event"
+	"github.com/escudo-dev/escudo/internal/sample"
+)
+
+// timed is one record of the samples and its event time.
+type timed struct {
+	line string
+	at   time.Time
+	typ  string // the event type's name
+}
+
+// eventTime decodes an Azure Monitor record into the type that reads its
+// kind and returns its event time.
+func eventTime(t *testing.T, line string) (time.Time, string, bool) {
+	t.Helper()
+	r := event.NewReader(strings.NewReader(line))
+	rec, err := r.ReadRecord()
+	if err != nil {
+		t.Fatal(err)
+	}
+	kind := event.KindOf(rec)
+	switch {
+	case (*event.SignInEvent)(nil).Schema().Accepts(kind):
+		at, ok := timeOf[event.SignInEvent](t, r, rec)
+		return at, (*event.SignInEvent)(nil).Schema().Name, ok
+	case (*event.AuditEvent)(nil).Schema().Accepts(kind):
+		at, ok := timeOf[event.AuditEvent](t, r, rec)
+		return at, (*event.AuditEvent)(nil).Schema().Name, ok
+	case (*event.RiskDetectionEvent)(nil).Schema().Accepts(kind):
+		at, ok := timeOf[event.RiskDetectionEvent](t, r, rec)
+		return at, (*event.RiskDetectionEvent)(nil).Schema().Name, ok
+	case (*event.GraphActivityEvent)(nil).Schema().Accepts(kind):
+		at, ok := timeOf[event.GraphActivityEvent](t, r, rec)
+		return at, (*event.GraphActivityEvent)(nil).Schema().Name, ok
+	}
+	return time.Time{}, "", false
+}
+
+func timeOf[E any, P event.Typed[E]](t *testing.T, r *event.Reader, rec event.Record) (time.Time, bool) {
+	var ev E
+	s := P(nil).Schema()
+	if err := s.Decode(r, rec, &ev); err != nil {
+		t.Fatal(err)
+	}
+	return s.Time(&ev), true
+}
+
+// catalogueRecords returns the Azure Monitor records of every rule's
+// sample, each once, with their event times, in time order.
+func catalogueRecords(t *testing.T) []timed {
+	t.Helper()
+	var out []timed
+	seen := map[string]bool{}
+	for _, d := range rules.All() {
+		p := filepath.Join("..", sample.Dir(d.Meta().Name), sample.File(d.EventType()))
+		data, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, l := range strings.SplitAfter(string(data), "\n") {
+			if !strings.Contains(l, `"category":`) || seen[l] {
+				continue // a Graph object, or a record seen in another sample
+			}
+			seen[l] = true
+			if at, typ, ok := eventTime(t, l); ok {
+				out = append(out, timed{l, at, typ})
+			}
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].at.Before(out[j].at) })
+	return out
+}
+
+// shuffled returns the records in an order of arrival that puts none of
+// them a lateness or more behind the latest event before it: sorted by
+// time plus a random delay under the lateness.
+func shuffled(recs []timed, lateness time.Duration, rng *rand.Rand) []timed {
+	type keyed struct {
+		timed
+		key time.Time
+	}
+	ks := make([]keyed, len(recs))
+	for i, r := range recs {
+		ks[i] = keyed{r, r.at.Add(time.Duration(rng.Int64N(int64(lateness))))}
+	}
+	sort.SliceStable(ks, func(i, j int) bool { return ks[i].key.Before(ks[j].key) })
+	out := make([]timed, len(ks))
+	for i, k := range ks {
+		out[i] = k.timed
+	}
+	return out
+}
+
+func joinLines(recs []timed) string {
+	var b strings.Builder
+	for _, r := range recs {
+		b.WriteString(r.line)
+	}
+	return b.String()
+}
+
+// streamed runs the whole catalogue as a stream over the records and
+// returns each window's findings as JSON lines, by window.
+func streamed(t *testing.T, opts detection.Options, sopts detection.StreamOptions, recs []timed) (map[detection.Window][]string, *detection.Stream) {
+	t.Helper()
+	eng, err := detection.NewEngine(opts, rules.All()...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[detection.Window][]string{}
+	sopts.OnWindow = func(w detection.Window, fs []detection.Finding) error {
+		if _, dup := got[w]; dup {
+			t.Errorf("window %+v closed twice", w)
+		}
+		got[w] = jsonLines(fs)
+		return nil
+	}
+	st, err := eng.NewStream(sopts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Run(context.Background(), event.NewReader(strings.NewReader(joinLines(recs)))); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return got, st
+}
+
+// TestStreamEqualsBatchPerWindow is the stream contract: for the whole
+// catalogue over every sample's records, arriving out of order within
+// the lateness, with one worker and with two, each window's findings are
+// those of a batch run of the rule over exactly the events of that
+// window, with the window's info_min_time and info_max_time added (every
+// window with an event of the rule's types is checked, with findings or
+// not); and nothing is late.
+func TestStreamEqualsBatchPerWindow(t *testing.T) {
+	recs := catalogueRecords(t)
+	lateness := 10 * time.Minute
+	rng := rand.New(rand.NewPCG(1, 2))
+	for _, workers := range []int{1, 2} {
+		got, st := streamed(t, detection.Options{Workers: workers}, detection.StreamOptions{Lateness: lateness}, shuffled(recs, lateness, rng))
+		if st.Late() != 0 || st.Counts().Decoded != int64(len(recs)) {
+			t.Fatalf("%d workers: %d late, counts %+v; want none late and %d decoded", workers, st.Late(), st.Counts(), len(recs))
+		}
+		checked, withFindings := 0, 0
+		for _, d := range rules.All() {
+			name := d.Meta().Name
+			w, _ := st.WindowOf(name)
+			byWindow := map[time.Time][]timed{}
+			types := strings.Split(d.EventType(), "+")
+			for _, r := range recs {
+				if !slices.Contains(types, r.typ) {
+					continue // no event of the rule's; its windows hold none either
+				}
+				start := epochFloor(r.at, w)
+				byWindow[start] = append(byWindow[start], r)
+			}
+			for start, in := range byWindow {
+				win := detection.Window{Detection: name, Start: start, End: start.Add(w)}
+				want := batchWindow(t, d, in, win)
+				if diff := cmp.Diff(want, got[win]); diff != "" {
+					t.Errorf("%d workers: %s, window %v: streamed findings differ from the batch run over its %d events (-batch +stream):\n%s", workers, name, start, len(in), diff)
+				}
+				checked++
+				if len(want) > 0 {
+					withFindings++
+				}
+				delete(got, win)
+			}
+		}
+		for w, fs := range got {
+			t.Errorf("%d workers: window %+v streamed %d findings, and has no events of its rule's types", workers, w, len(fs))
+		}
+		if withFindings < 40 {
+			t.Errorf("%d workers: %d of %d windows have findings; the test needs the catalogue to fire", workers, withFindings, checked)
+		}
+	}
+}
+
+// batchWindow runs d alone, as a batch, over the records in and returns
+// its findings with the window's columns, as JSON lines.
+func batchWindow(t *testing.T, d detection.Rule, in []timed, w detection.Window) []string {
+	t.Helper()
+	eng, err := detection.NewEngine(detection.Options{}, d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := eng.Run(context.Background(), event.NewReader(strings.NewReader(joinLines(in))))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, f := range res.Findings {
+		f.Columns = append(slices.Clip(f.Columns),
+			detection.Column{Name: detection.InfoMinTime, Kind: detection.Number, Values: []string{strconv.FormatInt(w.Start.Unix(), 10)}},
+			detection.Column{Name: detection.InfoMaxTime, Kind: detection.Number, Values: []string{strconv.FormatInt(w.End.Unix(), 10)}})
+		out = append(out, string(f.AppendJSON(nil)))
+	}
+	return out
+}
+
+// epochFloor is the start of the window of length w, aligned to the
+// Unix epoch, that holds t.
+func epochFloor(t time.Time, w time.Duration) time.Time {
+	s, n := t.Unix(), int64(w/time.Second)
+	q := s / n
+	if s%n < 0 {
+		q--
+	}
+	return time.Unix(q*n, 0).UTC()
+}
