@@ -377,15 +377,15 @@ type run struct {
 
 // ruleRun is one detection's state in a run.
 type ruleRun struct {
-	dead    bool             // panicked: no more events, no findings
-	table   *aggregate.Table // a batch run's one table
+	dead  bool             // panicked: no more events, no findings
+	table *aggregate.Table // a batch run's one table
 	// A stream run's windows: the detection's window length, its open
 	// windows by start, and whether the event just offered fell in a
 	// closed one.
-	window time.Duration
-	open   []openWindow
-	late   bool
-	st     *streamState
+	window  time.Duration
+	open    []openWindow
+	late    bool
+	st      *streamState
 	keyVals [][]string // per BY field, this event's values
 	key     []string   // the group key being added
 	idx     []int      // fan-out odometer over multivalue BY fields
