@@ -213,14 +213,7 @@ func (s *run) closeWindows(upTo time.Time) error {
 			return err
 		}
 	}
-	st.anyOpen = false
-	for i := range s.rules {
-		if rs := &s.rules[i]; len(rs.open) > 0 {
-			if end := rs.open[0].start.Add(rs.window); !st.anyOpen || end.Before(st.closeAt) {
-				st.closeAt, st.anyOpen = end, true
-			}
-		}
-	}
+	s.reindex()
 	return nil
 }
 
@@ -244,8 +237,9 @@ const (
 // workers and the order of arrival within the lateness; so a batch run is
 // a stream run with one window over the whole input.
 type Stream struct {
-	e *Engine
-	s *run
+	e         *Engine
+	s         *run
+	positions []Position // where each input stood, in the order first run
 }
 
 // NewStream starts a stream run of e's detections.
@@ -289,8 +283,22 @@ func (e *Engine) NewStream(opts StreamOptions) (*Stream, error) {
 // the stream can be checkpointed or run on.
 func (st *Stream) Run(ctx context.Context, inputs ...*event.Reader) error {
 	_, err := st.e.pipeline(ctx, st.s, inputs)
+	for _, r := range inputs {
+		p := Position{Source: r.Name, Records: r.Counts().Records, Offset: r.Offset()}
+		if i := slices.IndexFunc(st.positions, func(q Position) bool { return q.Source == p.Source }); i >= 0 {
+			st.positions[i] = p
+		} else {
+			st.positions = append(st.positions, p)
+		}
+	}
 	return err
 }
+
+// Positions returns where the stream stood in each input it has read, by
+// the input's Name, as of the end of the last Run: for a restored stream,
+// as of the checkpoint. A source that can resume (a Kafka partition, a
+// file read again) starts from there.
+func (st *Stream) Positions() []Position { return slices.Clone(st.positions) }
 
 // Close ends the stream: every open window closes, in order, its findings
 // going to OnWindow. The stream holds no window afterwards; more input may

@@ -229,3 +229,56 @@ func epochFloor(t time.Time, w time.Duration) time.Time {
 	}
 	return time.Unix(q*n, 0).UTC()
 }
+
+// TestStreamLate checks late records: one whose window has closed is
+// counted, reported with its place and the watermark, and merged into
+// nothing; one older than the watermark whose window is still open is
+// not late.
+func TestStreamLate(t *testing.T) {
+	consent := consentRule() // groups by user and address; one-hour windows
+	in := line("a@example.com", "192.0.2.1", "App", 65004, "2025-03-14T10:05:00Z") + // window 10:00
+		line("a@example.com", "192.0.2.1", "App", 65004, "2025-03-14T11:20:00Z") + // watermark 11:10: 10:00 closes
+		line("b@example.com", "192.0.2.2", "App", 65004, "2025-03-14T10:30:00Z") + // late: 10:00 has closed
+		line("c@example.com", "192.0.2.3", "App", 65004, "2025-03-14T11:05:00Z") // older than the watermark, 11:00 open
+	eng, err := detection.NewEngine(detection.Options{}, detection.Of[event.SignInEvent](consent))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var lates []detection.LateEvent
+	var users []string
+	st, err := eng.NewStream(detection.StreamOptions{
+		OnLate: func(l detection.LateEvent) { lates = append(lates, l) },
+		OnWindow: func(w detection.Window, fs []detection.Finding) error {
+			for _, f := range fs {
+				u, _ := f.Value("user")
+				users = append(users, w.Start.Format("15:04")+" "+u)
+			}
+			return nil
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := event.NewReader(strings.NewReader(in))
+	r.Name = "in.jsonl"
+	if err := st.Run(context.Background(), r); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if st.Late() != 1 || len(lates) != 1 {
+		t.Fatalf("%d late, %d reported; want 1", st.Late(), len(lates))
+	}
+	l := lates[0]
+	if l.Source != "in.jsonl" || l.Line != 3 || !l.Time.Equal(time.Date(2025, 3, 14, 10, 30, 0, 0, time.UTC)) ||
+		!l.Watermark.Equal(time.Date(2025, 3, 14, 11, 10, 0, 0, time.UTC)) || len(l.Detections) != 1 {
+		t.Errorf("late event %+v", l)
+	}
+	if want := "in.jsonl:3: late event at 2025-03-14T10:30:00Z, watermark 2025-03-14T11:10:00Z (byte "; !strings.HasPrefix(l.String(), want) {
+		t.Errorf("String() = %q, want it to start %q", l.String(), want)
+	}
+	if diff := cmp.Diff([]string{"10:00 a@example.com", "11:00 a@example.com", "11:00 c@example.com"}, users); diff != "" {
+		t.Errorf("findings by window (-want +got):\n%s", diff)
+	}
+}

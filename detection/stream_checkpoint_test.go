@@ -1,0 +1,155 @@
+package detection_test
+
+import (
+	"context"
+	"errors"
+	"math/rand/v2"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/escudo-dev/escudo/detection"
+	"github.com/escudo-dev/escudo/detection/rules"
+	"github.com/escudo-dev/escudo/event"
+)
+
+// emitted is what a stream hands to OnWindow, in order.
+type emitted struct {
+	W  detection.Window
+	Fs []string
+}
+
+func recorder(out *[]emitted) func(detection.Window, []detection.Finding) error {
+	return func(w detection.Window, fs []detection.Finding) error {
+		*out = append(*out, emitted{w, jsonLines(fs)})
+		return nil
+	}
+}
+
+func catalogueEngine(t *testing.T, workers int) *detection.Engine {
+	t.Helper()
+	eng, err := detection.NewEngine(detection.Options{Workers: workers}, rules.All()...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return eng
+}
+
+func runLines(t *testing.T, st *detection.Stream, name string, recs []timed) {
+	t.Helper()
+	r := event.NewReader(strings.NewReader(joinLines(recs)))
+	r.Name = name
+	if err := st.Run(context.Background(), r); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestStreamCheckpointSplit stops the whole catalogue's stream at random
+// records, checkpoints it, restores the checkpoint into a new engine and
+// stream, and runs the rest: what both streams hand over, in order, is
+// what one uninterrupted stream hands over, nothing repeated and nothing
+// missing, with the same counts.
+func TestStreamCheckpointSplit(t *testing.T) {
+	recs := catalogueRecords(t)
+	lateness := 10 * time.Minute
+	rng := rand.New(rand.NewPCG(3, 4))
+	in := shuffled(recs, lateness, rng)
+	var want []emitted
+	whole, err := catalogueEngine(t, 1).NewStream(detection.StreamOptions{Lateness: lateness, OnWindow: recorder(&want)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	runLines(t, whole, "in", in)
+	if err := whole.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if len(want) < 40 {
+		t.Fatalf("%d windows with findings; the test needs more", len(want))
+	}
+	cuts := []int{0, 1, len(in) / 2, len(in) - 1, len(in)}
+	for range 8 {
+		cuts = append(cuts, rng.IntN(len(in)+1))
+	}
+	for _, k := range cuts {
+		var got []emitted
+		first, err := catalogueEngine(t, 2).NewStream(detection.StreamOptions{Lateness: lateness, OnWindow: recorder(&got)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		runLines(t, first, "in", in[:k])
+		cp, err := first.MarshalBinary()
+		if err != nil {
+			t.Fatal(err)
+		}
+		second, err := catalogueEngine(t, 1).RestoreStream(cp, detection.StreamOptions{Lateness: lateness, OnWindow: recorder(&got)})
+		if err != nil {
+			t.Fatalf("cut at %d: %v", k, err)
+		}
+		if pos := second.Positions(); k > 0 && (len(pos) != 1 || pos[0].Records != int64(k)) {
+			t.Errorf("cut at %d: restored positions %+v, want in at record %d", k, pos, k)
+		}
+		runLines(t, second, "in", in[k:])
+		if err := second.Close(); err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("cut at %d of %d: stopped and restored differs from uninterrupted (-whole +split):\n%s", k, len(in), diff)
+		}
+		if wc, gc := whole.Counts(), second.Counts(); wc != gc {
+			t.Errorf("cut at %d: counts %+v, want %+v", k, gc, wc)
+		}
+	}
+}
+
+// TestStreamCheckpointErrors checks that a checkpoint cut short, with a
+// flipped bit, of another engine, or of another lateness is refused with
+// ErrCheckpoint, never restored partly, never a panic.
+func TestStreamCheckpointErrors(t *testing.T) {
+	recs := catalogueRecords(t)
+	st, err := catalogueEngine(t, 1).NewStream(detection.StreamOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	runLines(t, st, "in", recs[:len(recs)/2])
+	cp, err := st.MarshalBinary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	eng := catalogueEngine(t, 1)
+	for n := range len(cp) {
+		if _, err := eng.RestoreStream(cp[:n], detection.StreamOptions{}); !errors.Is(err, detection.ErrCheckpoint) {
+			t.Fatalf("cut to %d of %d bytes: %v, want ErrCheckpoint", n, len(cp), err)
+		}
+	}
+	for i := 0; i < len(cp); i += 1 + len(cp)/500 {
+		bad := append([]byte(nil), cp...)
+		bad[i] ^= 0x10
+		if _, err := eng.RestoreStream(bad, detection.StreamOptions{}); !errors.Is(err, detection.ErrCheckpoint) {
+			t.Fatalf("bit flipped at byte %d: %v, want ErrCheckpoint", i, err)
+		}
+	}
+	other, err := detection.NewEngine(detection.Options{}, rules.All()[1:]...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		name string
+		eng  *detection.Engine
+		opts detection.StreamOptions
+		want string
+	}{
+		{"other detections", other, detection.StreamOptions{}, "detections"},
+		{"other lateness", eng, detection.StreamOptions{Lateness: time.Minute}, "lateness 10m0s, this stream's is 1m0s"},
+		{"other window", eng, detection.StreamOptions{Window: 2 * time.Hour}, "window 1h0m0s, this stream's is 2h0m0s"},
+	} {
+		_, err := tt.eng.RestoreStream(cp, tt.opts)
+		if !errors.Is(err, detection.ErrCheckpoint) || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%s: %v, want ErrCheckpoint saying %q", tt.name, err, tt.want)
+		}
+	}
+	if _, err := eng.RestoreStream(cp, detection.StreamOptions{}); err != nil {
+		t.Errorf("the checkpoint itself: %v", err)
+	}
+}
