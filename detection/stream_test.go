@@ -235,7 +235,7 @@ func epochFloor(t time.Time, w time.Duration) time.Time {
 // nothing; one older than the watermark whose window is still open is
 // not late.
 func TestStreamLate(t *testing.T) {
-	consent := consentRule() // groups by user and address; one-hour windows
+	consent := consentRule()                                                         // groups by user and address; one-hour windows
 	in := line("a@example.com", "192.0.2.1", "App", 65004, "2025-03-14T10:05:00Z") + // window 10:00
 		line("a@example.com", "192.0.2.1", "App", 65004, "2025-03-14T11:20:00Z") + // watermark 11:10: 10:00 closes
 		line("b@example.com", "192.0.2.2", "App", 65004, "2025-03-14T10:30:00Z") + // late: 10:00 has closed
