@@ -365,14 +365,15 @@ func isDecodeError(err error) bool {
 
 // run is the state of one Run.
 type run struct {
-	e      *Engine
-	stream *streamState // nil in a batch run
-	rules  []ruleRun
-	parts  []partRun // per event type: its detections' events
-	counts event.Counts
-	kinds  map[string]int64 // records of other kinds, by kind
-	errs   []error
-	panics []error
+	e         *Engine
+	stream    *streamState // nil in a batch run
+	positions []Position   // where each input stood, by the batches applied
+	rules     []ruleRun
+	parts     []partRun // per event type: its detections' events
+	counts    event.Counts
+	kinds     map[string]int64 // records of other kinds, by kind
+	errs      []error
+	panics    []error
 }
 
 // ruleRun is one detection's state in a run.

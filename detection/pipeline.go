@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"io"
+	"iter"
+	"slices"
 	"sync"
 	"sync/atomic"
 
@@ -35,15 +37,16 @@ const (
 
 // batch is a run of records of one input, in input order.
 type batch struct {
-	seq   int64 // position of the batch in the whole run
-	input int   // index of the input the records come from
+	seq   int64         // position of the batch in the whole run
+	input *event.Reader // the input the records come from
 	data  []byte
 	recs  []batchRecord
 	tail  int64 // records the prefilter passed over after the last of recs
 	// end is set on the last batch of an input (io.EOF) or of the run (an
 	// input error, which stops it).
 	end   error
-	bytes int64 // input bytes read when the batch was handed over, over all inputs
+	bytes int64    // input bytes read when the batch was handed over, over all inputs
+	at    Position // where its input stood when the batch was handed over
 
 	// Filled by a decoding worker: the decoded records, in the slots of
 	// their event type's part (made on first use), and their errors.
@@ -106,7 +109,7 @@ type producer struct {
 // produce frames the inputs into batches and hands them to todo in order,
 // until the inputs end, p.stop is closed (it hands over what it has, with
 // errStopped) or quit is closed.
-func (e *Engine) produce(inputs []*event.Reader, free <-chan *batch, todo chan<- *batch, p *producer, quit <-chan struct{}) {
+func (e *Engine) produce(inputs iter.Seq[*event.Reader], free <-chan *batch, todo chan<- *batch, p *producer, quit <-chan struct{}) {
 	defer close(todo)
 	var (
 		seq    int64
@@ -122,8 +125,9 @@ func (e *Engine) produce(inputs []*event.Reader, free <-chan *batch, todo chan<-
 			return false
 		}
 	}
-	send := func(input int, r *event.Reader) bool {
-		cur.seq, cur.input, cur.bytes = seq, input, before+r.Offset()
+	send := func(r *event.Reader) bool {
+		cur.seq, cur.input, cur.bytes = seq, r, before+r.Offset()
+		cur.at = Position{Source: r.Name, Records: r.Counts().Records, Offset: r.Offset()}
 		seq++
 		select {
 		case todo <- cur:
@@ -136,7 +140,7 @@ func (e *Engine) produce(inputs []*event.Reader, free <-chan *batch, todo chan<-
 		return
 	}
 	var n uint // records framed
-	for i, r := range inputs {
+	for r := range inputs {
 		for {
 			n++
 			buffered := r.Buffered()
@@ -147,7 +151,7 @@ func (e *Engine) produce(inputs []*event.Reader, free <-chan *batch, todo chan<-
 				select {
 				case <-p.stop:
 					cur.end = errStopped
-					send(i, r)
+					send(r)
 					return
 				default:
 				}
@@ -155,7 +159,7 @@ func (e *Engine) produce(inputs []*event.Reader, free <-chan *batch, todo chan<-
 			if buffered == 0 {
 				// The next read may block: hand over what is framed
 				// first, and say that nothing is kept back.
-				if (len(cur.recs) > 0 || cur.tail > 0) && !send(i, r) {
+				if (len(cur.recs) > 0 || cur.tail > 0) && !send(r) {
 					return
 				}
 				p.idle.Store(seq)
@@ -175,14 +179,14 @@ func (e *Engine) produce(inputs []*event.Reader, free <-chan *batch, todo chan<-
 			switch {
 			case err == io.EOF:
 				cur.end = io.EOF
-				ok := send(i, r)
+				ok := send(r)
 				before += r.Offset()
 				if !ok {
 					return
 				}
 			case err != nil && !isDecodeError(err):
 				cur.end = err // the input failed: the run stops here
-				send(i, r)
+				send(r)
 				return
 			case err != nil: // a framing error, such as a record too long
 				cur.recs = append(cur.recs, batchRecord{skipped: cur.tail, err: err})
@@ -207,7 +211,7 @@ func (e *Engine) produce(inputs []*event.Reader, free <-chan *batch, todo chan<-
 			if err == io.EOF {
 				break
 			}
-			if cur.full() && !send(i, r) {
+			if cur.full() && !send(r) {
 				return
 			}
 		}
@@ -216,7 +220,7 @@ func (e *Engine) produce(inputs []*event.Reader, free <-chan *batch, todo chan<-
 
 // decode is a worker: it decodes every record of the batches it takes,
 // each into the slots of its event type.
-func (e *Engine) decode(s *run, inputs []*event.Reader, todo <-chan *batch, decoded chan<- *batch, quit <-chan struct{}) {
+func (e *Engine) decode(s *run, todo <-chan *batch, decoded chan<- *batch, quit <-chan struct{}) {
 	for b := range todo {
 		if b.slots == nil {
 			b.slots = make([]slots, len(s.parts))
@@ -228,7 +232,7 @@ func (e *Engine) decode(s *run, inputs []*event.Reader, todo <-chan *batch, deco
 				if b.slots[k] == nil {
 					b.slots[k] = s.parts[k].newSlots()
 				}
-				err = b.slots[k].decode(i, inputs[b.input], b.record(i))
+				err = b.slots[k].decode(i, b.input, b.record(i))
 			}
 			b.errs = append(b.errs, err)
 		}
@@ -259,13 +263,13 @@ func (e *Engine) decode(s *run, inputs []*event.Reader, todo <-chan *batch, deco
 // error, alongside the other detections' complete findings.
 func (e *Engine) Run(ctx context.Context, inputs ...*event.Reader) (*Result, error) {
 	s := e.newRun()
-	partial, stop := e.pipeline(ctx, s, inputs)
+	partial, stop := e.pipeline(ctx, s, slices.Values(inputs))
 	return s.finish(partial, stop)
 }
 
 // pipeline runs the inputs through the stages into the run's state and
 // returns whether it stopped before their end, and why.
-func (e *Engine) pipeline(ctx context.Context, s *run, inputs []*event.Reader) (partial bool, stop error) {
+func (e *Engine) pipeline(ctx context.Context, s *run, inputs iter.Seq[*event.Reader]) (partial bool, stop error) {
 	n := max(e.workers, 1)
 	quit := make(chan struct{})
 	defer close(quit)
@@ -282,7 +286,7 @@ func (e *Engine) pipeline(ctx context.Context, s *run, inputs []*event.Reader) (
 		decoded := make(chan *batch, n)
 		var wg sync.WaitGroup
 		for range n {
-			wg.Go(func() { e.decode(s, inputs, todo, decoded, quit) })
+			wg.Go(func() { e.decode(s, todo, decoded, quit) })
 		}
 		go func() { wg.Wait(); close(decoded) }()
 		ready = decoded
@@ -320,7 +324,8 @@ func (e *Engine) pipeline(ctx context.Context, s *run, inputs []*event.Reader) (
 		for b = pending[next]; b != nil; b = pending[next] {
 			delete(pending, next)
 			next++
-			stop := s.apply(b, inputs[b.input], n > 1)
+			stop := s.apply(b, b.input, n > 1)
+			s.reached(b.at)
 			if e.progress != nil && (s.counts.Records >= nextProgress || b.end == io.EOF) {
 				e.progress(Progress{Counts: s.counts, Bytes: b.bytes})
 				for nextProgress <= s.counts.Records {

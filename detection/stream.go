@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"slices"
 	"strconv"
 	"time"
@@ -237,9 +238,8 @@ const (
 // workers and the order of arrival within the lateness; so a batch run is
 // a stream run with one window over the whole input.
 type Stream struct {
-	e         *Engine
-	s         *run
-	positions []Position // where each input stood, in the order first run
+	e *Engine
+	s *run
 }
 
 // NewStream starts a stream run of e's detections.
@@ -282,23 +282,59 @@ func (e *Engine) NewStream(opts StreamOptions) (*Stream, error) {
 // OnWindow fails. In every case the state holds every record read, and
 // the stream can be checkpointed or run on.
 func (st *Stream) Run(ctx context.Context, inputs ...*event.Reader) error {
-	_, err := st.e.pipeline(ctx, st.s, inputs)
-	for _, r := range inputs {
-		p := Position{Source: r.Name, Records: r.Counts().Records, Offset: r.Offset()}
-		if i := slices.IndexFunc(st.positions, func(q Position) bool { return q.Source == p.Source }); i >= 0 {
-			st.positions[i] = p
-		} else {
-			st.positions = append(st.positions, p)
+	_, err := st.e.pipeline(ctx, st.s, slices.Values(inputs))
+	return err
+}
+
+// Source is where a stream's inputs come from, one after the other: the
+// files of a directory as they appear, a pipe, the messages of a Kafka
+// partition. Next returns the next input, waiting for one if need be
+// (and giving up when ctx is done, with ctx's error), or io.EOF when there
+// will be no more.
+type Source interface {
+	Next(ctx context.Context) (*event.Reader, error)
+}
+
+// RunSource runs the inputs of src into the stream, as Run does, until
+// src ends (io.EOF, then RunSource returns nil), fails (its error), or
+// the run stops.
+func (st *Stream) RunSource(ctx context.Context, src Source) error {
+	var srcErr error // set by the producer before its last batch, read after it
+	inputs := func(yield func(*event.Reader) bool) {
+		for {
+			r, err := src.Next(ctx)
+			if err != nil {
+				if !errors.Is(err, io.EOF) {
+					srcErr = err
+				}
+				return
+			}
+			if !yield(r) {
+				return
+			}
 		}
 	}
+	partial, err := st.e.pipeline(ctx, st.s, inputs)
+	if err == nil && !partial {
+		err = srcErr // the producer ended, after its last batch
+	}
 	return err
+}
+
+// reached records where an input stood after a batch of it was applied.
+func (s *run) reached(p Position) {
+	if i := slices.IndexFunc(s.positions, func(q Position) bool { return q.Source == p.Source }); i >= 0 {
+		s.positions[i] = p
+	} else {
+		s.positions = append(s.positions, p)
+	}
 }
 
 // Positions returns where the stream stood in each input it has read, by
 // the input's Name, as of the end of the last Run: for a restored stream,
 // as of the checkpoint. A source that can resume (a Kafka partition, a
 // file read again) starts from there.
-func (st *Stream) Positions() []Position { return slices.Clone(st.positions) }
+func (st *Stream) Positions() []Position { return slices.Clone(st.s.positions) }
 
 // Close ends the stream: every open window closes, in order, its findings
 // going to OnWindow. The stream holds no window afterwards; more input may

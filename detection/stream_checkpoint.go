@@ -80,8 +80,8 @@ func (st *Stream) AppendBinary(b []byte) ([]byte, error) {
 		b = appendString(b, k)
 		b = binary.AppendUvarint(b, uint64(s.kinds[k]))
 	}
-	b = binary.AppendUvarint(b, uint64(len(st.positions)))
-	for _, p := range st.positions {
+	b = binary.AppendUvarint(b, uint64(len(s.positions)))
+	for _, p := range s.positions {
 		b = appendString(b, p.Source)
 		b = binary.AppendUvarint(b, uint64(p.Records))
 		b = binary.AppendUvarint(b, uint64(p.Offset))
@@ -167,9 +167,9 @@ func (e *Engine) RestoreStream(data []byte, opts StreamOptions) (*Stream, error)
 			s.kinds[k] = int64(d.uvarint())
 		}
 	}
-	st.positions = make([]Position, d.count())
-	for i := range st.positions {
-		st.positions[i] = Position{Source: d.string(), Records: int64(d.uvarint()), Offset: int64(d.uvarint())}
+	s.positions = make([]Position, d.count())
+	for i := range s.positions {
+		s.positions[i] = Position{Source: d.string(), Records: int64(d.uvarint()), Offset: int64(d.uvarint())}
 	}
 	if d.err == nil && len(d.b) > 0 {
 		d.err = errors.New("trailing bytes")

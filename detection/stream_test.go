@@ -2,6 +2,8 @@ package detection_test
 
 import (
 	"context"
+	"errors"
+	"io"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -280,5 +282,65 @@ func TestStreamLate(t *testing.T) {
 	}
 	if diff := cmp.Diff([]string{"10:00 a@example.com", "11:00 a@example.com", "11:00 c@example.com"}, users); diff != "" {
 		t.Errorf("findings by window (-want +got):\n%s", diff)
+	}
+}
+
+// sliceSource hands out readers, then err (io.EOF at the end).
+type sliceSource struct {
+	rs  []*event.Reader
+	err error
+}
+
+func (s *sliceSource) Next(ctx context.Context) (*event.Reader, error) {
+	if len(s.rs) == 0 {
+		return nil, s.err
+	}
+	r := s.rs[0]
+	s.rs = s.rs[1:]
+	return r, nil
+}
+
+// TestStreamRunSource checks that a stream run from a Source sees what a
+// run of the same inputs sees, positions included, and returns the
+// source's error.
+func TestStreamRunSource(t *testing.T) {
+	recs := catalogueRecords(t)
+	half := len(recs) / 2
+	readers := func() []*event.Reader {
+		a, b := event.NewReader(strings.NewReader(joinLines(recs[:half]))), event.NewReader(strings.NewReader(joinLines(recs[half:])))
+		a.Name, b.Name = "a", "b"
+		return []*event.Reader{a, b}
+	}
+	var want, got []emitted
+	st1, err := catalogueEngine(t, 1).NewStream(detection.StreamOptions{OnWindow: recorder(&want)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st1.Run(context.Background(), readers()...); err != nil {
+		t.Fatal(err)
+	}
+	st2, err := catalogueEngine(t, 2).NewStream(detection.StreamOptions{OnWindow: recorder(&got)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st2.RunSource(context.Background(), &sliceSource{rs: readers(), err: io.EOF}); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(want, got); diff != "" || len(want) == 0 {
+		t.Errorf("from a Source (%d windows) differs from Run (-Run +RunSource):\n%s", len(want), diff)
+	}
+	if diff := cmp.Diff(st1.Positions(), st2.Positions()); diff != "" || len(st1.Positions()) != 2 || st1.Positions()[1].Records != int64(len(recs)-half) {
+		t.Errorf("positions %+v; RunSource's differ (-Run +RunSource):\n%s", st1.Positions(), diff)
+	}
+	boom := errors.New("broker gone")
+	st3, err := catalogueEngine(t, 1).NewStream(detection.StreamOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st3.RunSource(context.Background(), &sliceSource{rs: readers()[:1], err: boom}); !errors.Is(err, boom) {
+		t.Errorf("RunSource = %v, want the source's error", err)
+	}
+	if st3.Counts().Decoded != int64(half) {
+		t.Errorf("before the source's error: %d decoded, want %d", st3.Counts().Decoded, half)
 	}
 }
