@@ -121,7 +121,10 @@ func joinLines(recs []timed) string {
 
 // streamed runs the whole catalogue as a stream over the records and
 // returns each window's findings as JSON lines, by window.
-func streamed(t *testing.T, opts detection.Options, sopts detection.StreamOptions, recs []timed) (map[detection.Window][]string, *detection.Stream) {
+//
+// With cut > 0, the stream is stopped after cut records, checkpointed,
+// and restored in a new engine, which runs the rest.
+func streamed(t *testing.T, opts detection.Options, sopts detection.StreamOptions, recs []timed, cut int) (map[detection.Window][]string, *detection.Stream) {
 	t.Helper()
 	eng, err := detection.NewEngine(opts, rules.All()...)
 	if err != nil {
@@ -139,6 +142,23 @@ func streamed(t *testing.T, opts detection.Options, sopts detection.StreamOption
 	if err != nil {
 		t.Fatal(err)
 	}
+	if cut > 0 {
+		if err := st.Run(context.Background(), event.NewReader(strings.NewReader(joinLines(recs[:cut])))); err != nil {
+			t.Fatal(err)
+		}
+		cp, err := st.MarshalBinary()
+		if err != nil {
+			t.Fatal(err)
+		}
+		eng, err = detection.NewEngine(opts, rules.All()...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st, err = eng.RestoreStream(cp, sopts); err != nil {
+			t.Fatal(err)
+		}
+		recs = recs[cut:]
+	}
 	if err := st.Run(context.Background(), event.NewReader(strings.NewReader(joinLines(recs)))); err != nil {
 		t.Fatal(err)
 	}
@@ -150,7 +170,8 @@ func streamed(t *testing.T, opts detection.Options, sopts detection.StreamOption
 
 // TestStreamEqualsBatchPerWindow is the stream contract: for the whole
 // catalogue over every sample's records, arriving out of order within
-// the lateness, with one worker and with two, each window's findings are
+// the lateness, with one worker and with two, and stopped at a random
+// record and restored from a checkpoint, each window's findings are
 // those of a batch run of the rule over exactly the events of that
 // window, with the window's info_min_time and info_max_time added (every
 // window with an event of the rule's types is checked, with findings or
@@ -159,8 +180,9 @@ func TestStreamEqualsBatchPerWindow(t *testing.T) {
 	recs := catalogueRecords(t)
 	lateness := 10 * time.Minute
 	rng := rand.New(rand.NewPCG(1, 2))
-	for _, workers := range []int{1, 2} {
-		got, st := streamed(t, detection.Options{Workers: workers}, detection.StreamOptions{Lateness: lateness}, shuffled(recs, lateness, rng))
+	for _, c := range []struct{ workers, cut int }{{1, 0}, {2, 0}, {2, 1 + rng.IntN(len(recs)-1)}, {1, 1 + rng.IntN(len(recs)-1)}} {
+		workers := c.workers
+		got, st := streamed(t, detection.Options{Workers: workers}, detection.StreamOptions{Lateness: lateness}, shuffled(recs, lateness, rng), c.cut)
 		if st.Late() != 0 || st.Counts().Decoded != int64(len(recs)) {
 			t.Fatalf("%d workers: %d late, counts %+v; want none late and %d decoded", workers, st.Late(), st.Counts(), len(recs))
 		}
