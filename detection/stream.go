@@ -11,6 +11,7 @@ import (
 
 	"github.com/escudo-dev/escudo/aggregate"
 	"github.com/escudo-dev/escudo/event"
+	"github.com/escudo-dev/escudo/risk"
 )
 
 // DefaultWindow is the search window of a stream run's detections that
@@ -47,6 +48,18 @@ type StreamOptions struct {
 	// OnLate receives each late record, as it is read. Nil counts them
 	// only.
 	OnLate func(LateEvent)
+	// IncidentRules, if any, run an incident engine downstream in the
+	// stream: the risk events of each window's findings (Engine.Risk) go
+	// to it as the window closes, and the incidents they raise to
+	// OnIncident; Close flushes it. Its state is part of the stream's
+	// checkpoint. IncidentOptions.Lateness zero means the longest window
+	// plus the stream's lateness, which is how far behind the latest one a
+	// risk event can come.
+	IncidentRules   []risk.IncidentRule
+	IncidentOptions risk.IncidentOptions
+	// OnIncident receives each incident, as it is raised. An error stops
+	// the run.
+	OnIncident func(risk.Incident) error
 }
 
 // Window is one window of one detection of a stream run: the events
@@ -94,7 +107,8 @@ type streamState struct {
 	late     int64     // late records
 	closeAt  time.Time // the earliest end of an open window
 	anyOpen  bool
-	err      error // a sink's error, which stops the run
+	err      error                // a sink's error, which stops the run
+	inc      *risk.IncidentEngine // downstream, when IncidentRules are set
 }
 
 // watermark is the latest event time less the lateness.
@@ -200,7 +214,7 @@ func (s *run) closeWindows(upTo time.Time) error {
 			s.panics = append(s.panics, perr)
 			continue
 		}
-		if len(fs) == 0 || st.opts.OnWindow == nil {
+		if len(fs) == 0 {
 			continue
 		}
 		win := Window{Detection: r.name, Start: w.start, End: w.start.Add(rs.window)}
@@ -209,12 +223,54 @@ func (s *run) closeWindows(upTo time.Time) error {
 				Column{Name: InfoMinTime, Kind: Number, Values: []string{strconv.FormatInt(win.Start.Unix(), 10)}},
 				Column{Name: InfoMaxTime, Kind: Number, Values: []string{strconv.FormatInt(win.End.Unix(), 10)}})
 		}
-		if err := st.opts.OnWindow(win, fs); err != nil {
+		if st.opts.OnWindow != nil {
+			if err := st.opts.OnWindow(win, fs); err != nil {
+				st.err = err
+				return err
+			}
+		}
+		if err := s.incidents(fs); err != nil {
 			st.err = err
 			return err
 		}
 	}
 	s.reindex()
+	return nil
+}
+
+// incidents hands the risk events of a window's findings to the
+// incident engine, and what it raises to OnIncident.
+func (s *run) incidents(fs []Finding) error {
+	st := s.stream
+	if st.inc == nil {
+		return nil
+	}
+	events, err := s.e.Risk(fs...)
+	if err != nil {
+		return err
+	}
+	for _, ev := range events {
+		incs, err := st.inc.Add(ev)
+		if err != nil && !errors.Is(err, risk.ErrLateEvent) {
+			return err // a late risk event is counted by the engine (Dropped)
+		}
+		if err := st.deliver(incs); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// deliver hands incidents to OnIncident.
+func (st *streamState) deliver(incs []risk.Incident) error {
+	if st.opts.OnIncident == nil {
+		return nil
+	}
+	for _, inc := range incs {
+		if err := st.opts.OnIncident(inc); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 
@@ -266,10 +322,23 @@ func (e *Engine) NewStream(opts StreamOptions) (*Stream, error) {
 	if s.stream.lateness == 0 {
 		s.stream.lateness = DefaultLateness
 	}
+	longest := time.Duration(0)
 	for i, r := range e.rules {
 		rs := &s.rules[i]
 		rs.table = nil
 		rs.window, rs.st = windowOf(r, opts), s.stream
+		longest = max(longest, rs.window)
+	}
+	if len(opts.IncidentRules) > 0 {
+		iopts := opts.IncidentOptions
+		if iopts.Lateness == 0 {
+			iopts.Lateness = longest + s.stream.lateness
+		}
+		inc, err := risk.NewIncidentEngine(iopts, opts.IncidentRules...)
+		if err != nil {
+			return nil, fmt.Errorf("%w: StreamOptions.IncidentRules: %w", ErrOptions, err)
+		}
+		s.stream.opts.IncidentOptions, s.stream.inc = iopts, inc
 	}
 	return &Stream{e: e, s: s}, nil
 }
@@ -342,6 +411,15 @@ func (st *Stream) Positions() []Position { return slices.Clone(st.s.positions) }
 func (st *Stream) Close() error {
 	if err := st.s.closeWindows(time.Time{}); err != nil {
 		return err
+	}
+	if inc := st.s.stream.inc; inc != nil {
+		incs, err := inc.Flush()
+		if err != nil {
+			return err
+		}
+		if err := st.s.stream.deliver(incs); err != nil {
+			return err
+		}
 	}
 	return errors.Join(st.s.panics...)
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/escudo-dev/escudo/aggregate"
+	"github.com/escudo-dev/escudo/risk"
 )
 
 // ErrCheckpoint reports a checkpoint that cannot be restored: truncated,
@@ -36,7 +37,7 @@ type Position struct {
 
 // AppendBinary appends a checkpoint of the stream to b: every open window
 // of every detection with its groups, the watermark, the counts, the late
-// records and where each input stood. [Engine.RestoreStream] reads it
+// records, where each input stood, and the incident engine's state. [Engine.RestoreStream] reads it
 // back, in this process or another, into a stream that goes on as this
 // one would: the same findings, split at the same place, nothing repeated
 // and nothing missing. Take it between two calls of Run, not during one.
@@ -86,6 +87,14 @@ func (st *Stream) AppendBinary(b []byte) ([]byte, error) {
 		b = binary.AppendUvarint(b, uint64(p.Records))
 		b = binary.AppendUvarint(b, uint64(p.Offset))
 	}
+	var inc []byte
+	if ss.inc != nil {
+		var err error
+		if inc, err = ss.inc.MarshalBinary(); err != nil {
+			return b[:start], fmt.Errorf("detection: checkpoint: incidents: %w", err)
+		}
+	}
+	b = appendBytes(b, inc)
 	return binary.LittleEndian.AppendUint32(b, crc32.Checksum(b[start:], castagnoli)), nil
 }
 
@@ -171,8 +180,23 @@ func (e *Engine) RestoreStream(data []byte, opts StreamOptions) (*Stream, error)
 	for i := range s.positions {
 		s.positions[i] = Position{Source: d.string(), Records: int64(d.uvarint()), Offset: int64(d.uvarint())}
 	}
+	inc := d.bytes()
 	if d.err == nil && len(d.b) > 0 {
 		d.err = errors.New("trailing bytes")
+	}
+	if d.err == nil {
+		switch {
+		case len(inc) == 0 && ss.inc != nil:
+			return nil, fmt.Errorf("detection: %w: taken without incident rules, restored with some", ErrCheckpoint)
+		case len(inc) > 0 && ss.inc == nil:
+			return nil, fmt.Errorf("detection: %w: taken with incident rules, restored without", ErrCheckpoint)
+		case len(inc) > 0:
+			restored, err := risk.RestoreIncidentEngine(inc, ss.opts.IncidentOptions, ss.opts.IncidentRules...)
+			if err != nil {
+				return nil, fmt.Errorf("detection: %w: incidents: %w", ErrCheckpoint, err)
+			}
+			ss.inc = restored
+		}
 	}
 	if d.err != nil {
 		return nil, fmt.Errorf("detection: %w: %v", ErrCheckpoint, d.err)

@@ -13,6 +13,7 @@ import (
 	"github.com/escudo-dev/escudo/detection"
 	"github.com/escudo-dev/escudo/detection/rules"
 	"github.com/escudo-dev/escudo/event"
+	"github.com/escudo-dev/escudo/risk"
 )
 
 // emitted is what a stream hands to OnWindow, in order.
@@ -151,5 +152,94 @@ func TestStreamCheckpointErrors(t *testing.T) {
 	}
 	if _, err := eng.RestoreStream(cp, detection.StreamOptions{}); err != nil {
 		t.Errorf("the checkpoint itself: %v", err)
+	}
+}
+
+// TestStreamIncidents runs the incident engine downstream in the stream:
+// the incidents it raises are those an incident engine of its own raises
+// over the risk events of the windows' findings, in the order the windows
+// close; and a stream stopped and restored from a checkpoint raises the
+// same ones as one never stopped.
+func TestStreamIncidents(t *testing.T) {
+	recs := shuffled(catalogueRecords(t), 10*time.Minute, rand.New(rand.NewPCG(5, 6)))
+	eng := catalogueEngine(t, 1)
+	var events []risk.Event
+	opts := func(out *[]string) detection.StreamOptions {
+		return detection.StreamOptions{
+			IncidentRules: risk.DefaultIncidentRules(),
+			OnIncident: func(inc risk.Incident) error {
+				b, err := inc.MarshalJSON()
+				*out = append(*out, string(b))
+				return err
+			},
+			OnWindow: func(_ detection.Window, fs []detection.Finding) error {
+				evs, err := eng.Risk(fs...)
+				events = append(events, evs...)
+				return err
+			},
+		}
+	}
+	var whole []string
+	for _, cut := range []int{0, len(recs) / 3, 2 * len(recs) / 3} {
+		var got []string
+		events = nil
+		st, err := eng.NewStream(opts(&got))
+		if err != nil {
+			t.Fatal(err)
+		}
+		runLines(t, st, "in", recs[:cut])
+		if cut > 0 {
+			cp, err := st.MarshalBinary()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if st, err = catalogueEngine(t, 2).RestoreStream(cp, opts(&got)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		runLines(t, st, "in", recs[cut:])
+		if err := st.Close(); err != nil {
+			t.Fatal(err)
+		}
+		if cut == 0 {
+			whole = got
+			// The oracle: the same risk events, in the same order,
+			// through an incident engine of their own, with the lateness
+			// the stream gives its own (the longest window, an hour,
+			// and the stream's ten minutes).
+			inc, err := risk.NewIncidentEngine(risk.IncidentOptions{Lateness: 70 * time.Minute}, risk.DefaultIncidentRules()...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var want []string
+			add := func(incs []risk.Incident) {
+				for _, i := range incs {
+					b, _ := i.MarshalJSON()
+					want = append(want, string(b))
+				}
+			}
+			for _, ev := range events {
+				incs, err := inc.Add(ev)
+				if err != nil {
+					t.Fatalf("risk event %v: %v", ev.Time, err)
+				}
+				add(incs)
+			}
+			incs, err := inc.Flush()
+			if err != nil {
+				t.Fatal(err)
+			}
+			add(incs)
+			if len(want) < 10 {
+				t.Fatalf("%d incidents; the test needs more", len(want))
+			}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("streamed incidents differ from an incident engine over the streamed risk events (-engine +stream):\n%s", diff)
+			}
+			continue
+		}
+		if diff := cmp.Diff(whole, got); diff != "" {
+			t.Errorf("cut at %d: incidents differ from the stream never stopped (-whole +split):\n%s", cut, diff)
+		}
 	}
 }
