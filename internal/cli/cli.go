@@ -52,6 +52,13 @@ type Program struct {
 	// Catalogue adds -rules (run only the named detections) and -list
 	// (print the catalogue).
 	Catalogue bool
+	// Stream adds stream mode: -stream, with -window, -lateness,
+	// -checkpoint and -close (see stream.go).
+	Stream bool
+	// Signals, if set, is where stream mode takes its SIGINT and SIGTERM
+	// from, in place of the process's signals: a test sends on it. Batch
+	// mode does not use it.
+	Signals <-chan os.Signal
 }
 
 // Main runs the program with the command-line arguments and returns its
@@ -70,6 +77,10 @@ func (p Program) Main(args []string, stdin io.Reader, stdout, stderr io.Writer) 
 	if p.Catalogue {
 		ruleNames = fs.String("rules", "", "run only these detections: comma-separated names, their snake_case forms, or ids")
 		list = fs.Bool("list", false, "print the catalogue (name, id, type, event type, MITRE ids, risk score) and exit")
+	}
+	var stream *streamFlags
+	if p.Stream {
+		stream = addStreamFlags(fs)
 	}
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "usage: %s %s\n", p.Name, p.Usage)
@@ -102,6 +113,11 @@ func (p Program) Main(args []string, stdin io.Reader, stdout, stderr io.Writer) 
 	if err != nil {
 		fmt.Fprintf(stderr, "%s: -format: %v\n", p.Name, err)
 		return ExitUsage
+	}
+	if stream != nil && stream.used(fs) {
+		return p.mainStream(streamRun{flags: stream, fs: fs, dets: dets, format: format,
+			opts: detection.Options{Lenient: *lenient, Prefilter: *prefilter, Workers: *workers},
+			risk: *riskOut, stdin: stdin, stdout: stdout, stderr: stderr})
 	}
 
 	opts := detection.Options{Lenient: *lenient, Prefilter: *prefilter, Workers: *workers}
