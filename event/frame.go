@@ -174,11 +174,11 @@ func (r *Reader) transcode(enc Encoding) {
 // buffer or cut short by the end of the input counts as alone, so that
 // it is read, and reported, as a line.
 func (r *Reader) aloneOnFirstLine() bool {
-	for n := 256; n <= readBufferSize; n *= 2 {
+	depth := 0
+	inString, escaped := false, false
+	for i, n := 0, 1; n <= readBufferSize; n = r.morePeek(n) {
 		b, err := r.br.Peek(n)
-		depth := 0
-		inString, escaped := false, false
-		for i := 0; i < len(b); i++ {
+		for ; i < len(b); i++ {
 			c := b[i]
 			switch {
 			case inString:
@@ -201,6 +201,11 @@ func (r *Reader) aloneOnFirstLine() bool {
 					// first makes concatenated objects; anything else
 					// leaves the line a bad record of its own.
 					rest := bytes.TrimLeft(b[i+1:], " \t\r")
+					for len(rest) == 0 && err == nil && len(b) < readBufferSize {
+						// Wait for what follows the object, as it comes.
+						b, err = r.br.Peek(len(b) + 1)
+						rest = bytes.TrimLeft(b[i+1:], " \t\r")
+					}
 					return len(rest) == 0 || rest[0] != '{' && rest[0] != '[' && rest[0] != ','
 				}
 			case c == '\n':
@@ -212,6 +217,17 @@ func (r *Reader) aloneOnFirstLine() bool {
 		}
 	}
 	return true
+}
+
+// morePeek returns how many bytes to peek at after n: what is buffered
+// already, or one more, which reads once and so returns as soon as the
+// input has sent anything. Peeking a fixed size would wait on a pipe for
+// bytes that may not come soon (a first record alone on a live stream).
+func (r *Reader) morePeek(n int) int {
+	if b := r.br.Buffered(); b > n {
+		return min(b, readBufferSize)
+	}
+	return n + 1
 }
 
 // peekLine returns the first line at the read position, as far as it is
@@ -328,7 +344,7 @@ func (r *Reader) skipSpace() (byte, error) {
 // "@odata.context" too, but its context ends in "/$entity", as OData's
 // JSON format specifies for a single entity; it is a record.
 func (r *Reader) atWrapper() bool {
-	for n := 256; n <= readBufferSize; n *= 2 {
+	for n := 1; n <= readBufferSize; n = r.morePeek(n) {
 		b, err := r.br.Peek(n)
 		if key, ok, complete := parseFirstKey(b); complete {
 			if !ok || !isWrapperKey(key) {
