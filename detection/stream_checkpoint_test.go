@@ -2,7 +2,9 @@ package detection_test
 
 import (
 	"context"
+	"encoding/binary"
 	"errors"
+	"hash/crc32"
 	"math/rand/v2"
 	"strings"
 	"testing"
@@ -105,7 +107,8 @@ func TestStreamCheckpointSplit(t *testing.T) {
 }
 
 // TestStreamCheckpointErrors checks that a checkpoint cut short, with a
-// flipped bit, of another engine, or of another lateness is refused with
+// flipped bit, of another format version, of another engine, or of
+// another lateness or window is refused with
 // ErrCheckpoint, never restored partly, never a panic.
 func TestStreamCheckpointErrors(t *testing.T) {
 	recs := catalogueRecords(t)
@@ -130,6 +133,13 @@ func TestStreamCheckpointErrors(t *testing.T) {
 		if _, err := eng.RestoreStream(bad, detection.StreamOptions{}); !errors.Is(err, detection.ErrCheckpoint) {
 			t.Fatalf("bit flipped at byte %d: %v, want ErrCheckpoint", i, err)
 		}
+	}
+	// Another format version, its checksum made right.
+	v2 := append([]byte(nil), cp...)
+	v2[4] = 2
+	binary.LittleEndian.PutUint32(v2[len(v2)-4:], crc32.Checksum(v2[:len(v2)-4], crc32.MakeTable(crc32.Castagnoli)))
+	if _, err := eng.RestoreStream(v2, detection.StreamOptions{}); !errors.Is(err, detection.ErrCheckpoint) || !strings.Contains(err.Error(), "format version 2, this build reads 1") {
+		t.Errorf("version 2: %v, want ErrCheckpoint naming the version", err)
 	}
 	other, err := detection.NewEngine(detection.Options{}, rules.All()[1:]...)
 	if err != nil {
