@@ -7,6 +7,7 @@ import (
 	"io"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/escudo-dev/escudo/aggregate"
@@ -83,12 +84,16 @@ type LateEvent struct {
 	Detections []string
 }
 
-// String returns "source:line: late event at TIME, watermark TIME (byte
-// N): detections ...".
+// String returns `source:line: late event at TIME, watermark TIME (byte
+// N), missed by "A", "B"`, the detections quoted.
 func (l LateEvent) String() string {
+	quoted := make([]string, len(l.Detections))
+	for i, d := range l.Detections {
+		quoted[i] = strconv.Quote(d)
+	}
 	return l.Source + ":" + strconv.Itoa(l.Line) + ": late event at " + l.Time.UTC().Format(time.RFC3339Nano) +
-		", watermark " + l.Watermark.UTC().Format(time.RFC3339Nano) + " (byte " + strconv.FormatInt(l.Offset, 10) + "): " +
-		fmt.Sprint(l.Detections)
+		", watermark " + l.Watermark.UTC().Format(time.RFC3339Nano) + " (byte " + strconv.FormatInt(l.Offset, 10) + "), missed by " +
+		strings.Join(quoted, ", ")
 }
 
 // openWindow is one open window of a detection and its groups.

@@ -170,8 +170,8 @@ func TestStreamLate(t *testing.T) {
 	wantOut := finding("a@example.com", "2025-03-14T10:05:00Z", "10:00") +
 		finding("a@example.com", "2025-03-14T11:20:00Z", "11:00") +
 		finding("c@example.com", "2025-03-14T11:05:00Z", "11:00")
-	wantLate := fmt.Sprintf("consentdenied: %[1]s:3: late event at 2025-03-14T10:30:00Z, watermark 2025-03-14T11:10:00Z (byte %[2]d): [O365 User Consent Denied for OAuth Application]\n"+
-		"consentdenied: %[1]s:5: late event at 2025-03-14T09:59:59Z, watermark 2025-03-14T11:10:00Z (byte %[3]d): [O365 User Consent Denied for OAuth Application]\n",
+	wantLate := fmt.Sprintf("consentdenied: %[1]s:3: late event at 2025-03-14T10:30:00Z, watermark 2025-03-14T11:10:00Z (byte %[2]d), missed by \"O365 User Consent Denied for OAuth Application\"\n"+
+		"consentdenied: %[1]s:5: late event at 2025-03-14T09:59:59Z, watermark 2025-03-14T11:10:00Z (byte %[3]d), missed by \"O365 User Consent Denied for OAuth Application\"\n",
 		path, len(r1+r2), len(r1+r2+r3+r4))
 	for _, tt := range []struct {
 		args    []string
