@@ -50,12 +50,14 @@ type Options struct {
 	// one among them is not reported; they are counted as Prefiltered.
 	// It takes effect only when every detection declares literals.
 	Prefilter bool
-	// Workers is the number of goroutines that decode records; zero or
-	// one means the calling goroutine decodes them. Records are framed on
-	// a goroutine of their own and reach the detections on the calling
-	// goroutine in input order, so the findings, counts and errors are the
-	// same for any number of workers. It must not be negative. RunEvents,
-	// whose events are decoded already, does not use it.
+	// Workers is the number of goroutines that decode records. With more
+	// than one, records are framed on a goroutine of their own, decoded by
+	// the workers, and reach the detections on the calling goroutine in
+	// input order; with zero or one, one goroutine frames, decodes and
+	// applies each record in turn. Either way the findings, counts and
+	// errors are the same for any number of workers. It must not be
+	// negative. RunEvents, whose events are decoded already, does not use
+	// it.
 	Workers int
 	// Progress, if set, is called from the running goroutine every
 	// ProgressEvery records and once at the end of each input, so that a

@@ -12,17 +12,17 @@ import (
 	"github.com/escudo-dev/escudo/event"
 )
 
-// A run is a pipeline of three stages, each on its own goroutine(s):
+// A run with workers is a pipeline of three stages, each on its own
+// goroutine(s) (a run without is one goroutine: pipeline_single.go):
 //
 //   - the producer frames the records of each input in order and applies
 //     the prefilter (both cheap byte scans), copying the records that need
 //     decoding into batches; it hands a batch over when it is full, at the
 //     end of an input, and before any read that may block (Reader.Buffered
 //     is zero), so no record waits behind a stalled pipe;
-//   - with Workers > 1, that many workers decode the batches' records;
-//   - the calling goroutine takes the batches in input order, decodes them
-//     itself when there are no workers, and applies every record to the
-//     detections in that order.
+//   - Workers workers decode the batches' records;
+//   - the calling goroutine takes the batches in input order and applies
+//     every record to the detections in that order.
 //
 // So detections see records in input order whatever the number of
 // workers: a strict run stops at exactly the first bad record, and its
@@ -270,7 +270,10 @@ func (e *Engine) Run(ctx context.Context, inputs ...*event.Reader) (*Result, err
 // pipeline runs the inputs through the stages into the run's state and
 // returns whether it stopped before their end, and why.
 func (e *Engine) pipeline(ctx context.Context, s *run, inputs iter.Seq[*event.Reader]) (partial bool, stop error) {
-	n := max(e.workers, 1)
+	if e.workers <= 1 {
+		return e.pipelineSingle(ctx, s, inputs)
+	}
+	n := e.workers
 	quit := make(chan struct{})
 	defer close(quit)
 	free := make(chan *batch, 2*n+2)
@@ -281,16 +284,13 @@ func (e *Engine) pipeline(ctx context.Context, s *run, inputs iter.Seq[*event.Re
 	p := &producer{stop: make(chan struct{}), wake: make(chan struct{}, 1)}
 	p.idle.Store(-1)
 	go e.produce(inputs, free, todo, p, quit)
-	ready := todo // the batches in the order they come
-	if n > 1 {
-		decoded := make(chan *batch, n)
-		var wg sync.WaitGroup
-		for range n {
-			wg.Go(func() { e.decode(s, todo, decoded, quit) })
-		}
-		go func() { wg.Wait(); close(decoded) }()
-		ready = decoded
+	decoded := make(chan *batch, n)
+	var wg sync.WaitGroup
+	for range n {
+		wg.Go(func() { e.decode(s, todo, decoded, quit) })
 	}
+	go func() { wg.Wait(); close(decoded) }()
+	ready := decoded // the batches as the workers finish them
 
 	pending := make(map[int64]*batch) // decoded out of order, waiting for their turn
 	var next int64
@@ -324,7 +324,7 @@ func (e *Engine) pipeline(ctx context.Context, s *run, inputs iter.Seq[*event.Re
 		for b = pending[next]; b != nil; b = pending[next] {
 			delete(pending, next)
 			next++
-			stop := s.apply(b, b.input, n > 1)
+			stop := s.apply(b, b.input)
 			s.reached(b.at)
 			if e.progress != nil && (s.counts.Records >= nextProgress || b.end == io.EOF) {
 				e.progress(Progress{Counts: s.counts, Bytes: b.bytes})
@@ -348,23 +348,16 @@ func (e *Engine) pipeline(ctx context.Context, s *run, inputs iter.Seq[*event.Re
 	}
 }
 
-// apply offers a batch's records to the detections, in order, decoding
-// them unless a worker did. It returns the error that stops the run.
-func (s *run) apply(b *batch, r *event.Reader, decoded bool) error {
+// apply offers a batch's records, decoded by the workers, to the
+// detections, in order. It returns the error that stops the run.
+func (s *run) apply(b *batch, r *event.Reader) error {
 	for i := range b.recs {
 		rec := &b.recs[i]
 		s.counts.Records += rec.skipped + 1
 		s.counts.Prefiltered += rec.skipped
-		var err error
-		k := -1
-		switch {
-		case rec.err != nil:
-			err = rec.err
-		case decoded:
+		err := rec.err
+		if err == nil {
 			err = b.errs[i]
-		default:
-			k = rec.part
-			err = s.parts[k].decode(r, b.record(i))
 		}
 		if err != nil {
 			if stop := s.bad(err); stop != nil {
@@ -373,11 +366,7 @@ func (s *run) apply(b *batch, r *event.Reader, decoded bool) error {
 			continue
 		}
 		s.counts.Decoded++
-		if decoded {
-			b.slots[rec.part].observe(i)
-		} else {
-			s.parts[k].observe()
-		}
+		b.slots[rec.part].observe(i)
 		if s.stream != nil {
 			if err := s.applied(r.Name, rec.line, rec.offset); err != nil {
 				return err
