@@ -59,7 +59,7 @@ func outcome(t *testing.T, opts detection.Options, input []byte, ds ...detection
 		b.WriteString("stopped: " + err.Error() + "\n")
 	}
 	c := res.Counts
-	if c.Records != c.Decoded+c.Bad+c.Prefiltered {
+	if c.Records != c.Decoded+c.Bad+c.Other+c.Prefiltered {
 		t.Errorf("counts do not add up: %+v", c)
 	}
 	return b.String(), c
