@@ -112,7 +112,7 @@ type streamState struct {
 	late     int64     // late records
 	closeAt  time.Time // the earliest end of an open window
 	anyOpen  bool
-	err      error                // a sink's error, which stops the run
+	lateNow  bool                 // some detection found the record being applied late
 	inc      *risk.IncidentEngine // downstream, when IncidentRules are set
 }
 
@@ -139,7 +139,7 @@ func (rs *ruleRun) windowAt(r *rule, t time.Time) *aggregate.Table {
 	start := bin(t, rs.window)
 	end := start.Add(rs.window)
 	if rs.st.started && !end.After(rs.st.watermark()) {
-		rs.late = true
+		rs.late, rs.st.lateNow = true, true
 		return nil
 	}
 	i, found := slices.BinarySearchFunc(rs.open, start, func(w openWindow, t time.Time) int { return w.start.Compare(t) })
@@ -162,14 +162,15 @@ func (rs *ruleRun) windowAt(r *rule, t time.Time) *aggregate.Table {
 // windows it passes. It returns a sink's error.
 func (s *run) applied(source string, line int, offset int64) error {
 	st := s.stream
-	var late []string
-	for i := range s.rules {
-		if rs := &s.rules[i]; rs.late {
-			rs.late = false
-			late = append(late, s.e.rules[i].name)
+	if st.lateNow { // rare: only then look for the detections it missed
+		st.lateNow = false
+		var late []string
+		for i := range s.rules {
+			if rs := &s.rules[i]; rs.late {
+				rs.late = false
+				late = append(late, s.e.rules[i].name)
+			}
 		}
-	}
-	if late != nil {
 		st.late++
 		if st.opts.OnLate != nil {
 			st.opts.OnLate(LateEvent{Source: source, Line: line, Offset: offset, Time: st.at, Watermark: st.watermark(), Detections: late})
@@ -230,12 +231,10 @@ func (s *run) closeWindows(upTo time.Time) error {
 		}
 		if st.opts.OnWindow != nil {
 			if err := st.opts.OnWindow(win, fs); err != nil {
-				st.err = err
 				return err
 			}
 		}
 		if err := s.incidents(fs); err != nil {
-			st.err = err
 			return err
 		}
 	}

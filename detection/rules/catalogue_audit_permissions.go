@@ -467,10 +467,7 @@ func permNA(dst []string, _ *event.AuditEvent) []string { return append(dst, "NA
 // records; Azure Monitor writes it for app initiators) cannot match, nor
 // can those without a tenant ID (dest): the search has no fillnull.
 func AzureADServicePrincipalPrivilegeEscalation() detection.Detection[event.AuditEvent] {
-	quotes, err := spl.CompileReplace(`"`, "")
-	if err != nil {
-		panic(err) // a fixed expression
-	}
+	quotes := spl.MustCompileReplace(`"`, "")
 	appRole := newPermModified("AppRole.Value", quotes)
 	target := newPermModified("ServicePrincipal.DisplayName", quotes)
 	success := spl.NewTerm("Success")

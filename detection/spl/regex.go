@@ -222,6 +222,16 @@ func CompileReplace(regex, replacement string) (*Replacer, error) {
 	return r, nil
 }
 
+// MustCompileReplace is like [CompileReplace] but panics on error, for
+// expressions fixed in code, as [MustCompileRegex].
+func MustCompileReplace(regex, replacement string) *Replacer {
+	r, err := CompileReplace(regex, replacement)
+	if err != nil {
+		panic(err)
+	}
+	return r
+}
+
 // Replace returns s with every non-overlapping match of the regex
 // replaced [verified: Text functions, replace: "substitutes the
 // replacement string for every occurrence of the regular expression in

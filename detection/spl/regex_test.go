@@ -208,3 +208,18 @@ func TestCompileReplaceErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestMustCompileReplace checks that a fixed expression compiles as
+// CompileReplace does, and that a bad one panics rather than returning a
+// nil Replacer.
+func TestMustCompileReplace(t *testing.T) {
+	if got := spl.MustCompileReplace(`"`, "").Replace(`"Tallyhaus"`); got != "Tallyhaus" {
+		t.Errorf("Replace = %q, want Tallyhaus", got)
+	}
+	defer func() {
+		if recover() == nil {
+			t.Error("MustCompileReplace with a reference to a group the regex lacks did not panic")
+		}
+	}()
+	spl.MustCompileReplace(`a`, `\1`)
+}
