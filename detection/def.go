@@ -16,6 +16,11 @@ type Def[E any] struct {
 	// Lits are the detection's literals (see [Literals]); nil declares
 	// none.
 	Lits []string
+	// Reads names every event field When and the grouping's Eval
+	// functions read (see [Fields]); the grouping's own fields are known
+	// without it. Nil declares nothing, and the detection then gets
+	// whole events; an empty list says When reads no field.
+	Reads []string
 }
 
 // Meta implements Detection.
@@ -29,3 +34,6 @@ func (d Def[E]) Grouping() Grouping[E] { return d.Group }
 
 // Literals implements [Literals].
 func (d Def[E]) Literals() []string { return d.Lits }
+
+// Fields implements [Fields].
+func (d Def[E]) Fields() []string { return d.Reads }

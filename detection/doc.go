@@ -38,10 +38,14 @@
 // [Options].Workers decodes records on several goroutines; the records
 // still reach the detections in input order, on the calling goroutine, so
 // the findings, counts and errors (even of a run stopped at a bad record)
-// do not depend on the number of workers. [Options].Prefilter skips decoding the records
-// that hold none of the byte strings the detections declare through
-// [Literals]: a byte search instead of a JSON decode, which never changes
-// the findings but leaves the skipped records unvalidated.
+// do not depend on the number of workers. By default the engine decodes
+// only what its detections can use: a record that holds none of the byte
+// strings the detections declare through [Literals] is passed over after
+// a check that it is a well-formed JSON object (a byte search and a scan
+// instead of a decode), and the others are decoded into only the fields
+// the detections declare through [Fields]. Neither changes the findings;
+// [Options].DecodeAll decodes every record whole, so that every value of
+// every record is held to its type.
 //
 // The package detectiontest checks any Detection against the contract, and
 // package rules holds the built-in catalogue.

@@ -43,12 +43,21 @@ type Options struct {
 	// MaxErrors is how many errors a lenient run keeps; zero means
 	// DefaultMaxErrors.
 	MaxErrors int
-	// Prefilter lets the engine pass over, without decoding, the records
-	// that contain none of the literals its detections declare (see
-	// [Literals]): a byte search instead of a JSON decode. It never changes
-	// the findings, but records passed over are not validated, so a bad
-	// one among them is not reported; they are counted as Prefiltered.
-	// It takes effect only when every detection declares literals.
+	// DecodeAll makes the engine decode every record whole, as v1 did:
+	// no prefilter, no projection. By default the engine passes over,
+	// without decoding, the records that hold none of its detections'
+	// literals (see [Literals]), checking only that each is a
+	// well-formed JSON object ([event.Reader.Check]), and decodes the
+	// others into only the fields its detections read (see [Fields]).
+	// Either way the findings are the same; what DecodeAll adds is that
+	// every record's every field is held to its type and every record's
+	// time is checked, so that a bad value no detection reads, in a
+	// record no detection can match, is still reported.
+	DecodeAll bool
+	// Prefilter is the prefilter of earlier releases, now on by default
+	// and validating what it passes over (see DecodeAll).
+	//
+	// Deprecated: it has no effect; set DecodeAll to decode everything.
 	Prefilter bool
 	// Workers is the number of goroutines that decode records. With more
 	// than one, records are framed on a goroutine of their own, decoded by
@@ -66,14 +75,29 @@ type Options struct {
 }
 
 // Literals is implemented by detections that can name byte strings every
-// record they match must contain, such as the error code "65004". With
-// Options.Prefilter, the engine decodes only records holding at least one
-// literal of some detection. A literal must appear verbatim in the JSON of
+// record they match must contain, such as the error code "65004". Unless
+// Options.DecodeAll is set, the engine decodes only records holding at
+// least one literal of some detection, when every detection declares
+// some. A literal must appear verbatim in the JSON of
 // every record the detection can match, in every input format; the
 // engine also decodes every record with a \u00 escape, since an escaped
 // character could hide a literal. Literals must be ASCII.
 type Literals interface {
 	Literals() []string
+}
+
+// Fields is implemented by detections that declare every event field
+// their Match (and the Eval functions of their grouping) reads, by the
+// names the event type's Schema.Field takes, such as "status.errorCode".
+// The fields of the grouping (By.Field, Stat.Field) need not be listed.
+// When every detection of an event type declares its fields, the engine
+// decodes that type's records into only the fields read (see
+// event.Schema.Project): an undeclared field is then zero in the event
+// Match sees, so a declaration must be complete; detectiontest.Check
+// holds it to that. A detection that does not implement Fields, or
+// returns nil, gets whole events.
+type Fields interface {
+	Fields() []string
 }
 
 // ProgressEvery is how many records pass between two Progress calls.
@@ -180,16 +204,23 @@ func NewEngine(opts Options, rules ...Rule) (*Engine, error) {
 		// No detections: records are still read and checked, as sign-ins.
 		e.parts = []part{&partOf[event.SignInEvent]{schema: (*event.SignInEvent)(nil).Schema()}}
 	}
-	if opts.Prefilter {
+	if !opts.DecodeAll {
 		e.literals = prefilterLiterals(rules)
+		for _, p := range e.parts {
+			if err := p.project(); err != nil {
+				errs = append(errs, err)
+			}
+		}
+		if err := errors.Join(errs...); err != nil {
+			return nil, err
+		}
 	}
 	return e, nil
 }
 
 // Prefiltering reports whether the engine passes over records without
-// decoding them: Options.Prefilter was set and every detection declares
-// literals (see [Literals]). A caller that asked for the prefilter can
-// tell from it that one of its detections turned it off.
+// decoding them: Options.DecodeAll is not set and every detection
+// declares literals (see [Literals]).
 func (e *Engine) Prefiltering() bool { return e.literals != nil }
 
 // prefilterLiterals is the union of the detections' literals, or nil when
@@ -234,6 +265,35 @@ func (e *Engine) mayMatch(data []byte) bool {
 		}
 	}
 	return bytes.Contains(data, escape)
+}
+
+// passedOver is the part of a record the prefilter passes over: none.
+const passedOver = -2
+
+// pass judges a record the prefilter passes over by what strict mode asks
+// of it (see [event.Reader.Check]): it returns passedOver for a
+// well-formed record of a kind some detection reads; the error of a
+// malformed one, or the *event.OtherKindError of a record of another
+// kind; or, for a record that does not say what it is, the part whose
+// decoder must judge it.
+func (e *Engine) pass(r *event.Reader, rec event.Record) (int, error) {
+	kind, err := r.Check(rec)
+	if err != nil {
+		return -1, err
+	}
+	if kind == "" {
+		k, kind := e.route(rec)
+		if k < 0 {
+			return -1, &event.OtherKindError{Source: r.Name, Line: rec.Line, Offset: rec.Offset, Kind: kind}
+		}
+		return k, nil
+	}
+	for _, p := range e.parts {
+		if p.accepts(kind) {
+			return passedOver, nil
+		}
+	}
+	return -1, &event.OtherKindError{Source: r.Name, Line: rec.Line, Offset: rec.Offset, Kind: kind}
 }
 
 // Detections returns the names of the engine's detections, in order.
@@ -323,7 +383,8 @@ func (e *Engine) rule(name string) *rule {
 // an event, or a non-nil error (a *event.DecodeError counts as a bad
 // record, an *event.OtherKindError as a record of another kind; any other
 // error stops the run). It runs on the calling goroutine: Options.Workers
-// and Options.Prefilter, which concern decoding, do not apply.
+// and the prefilter and projection, which concern decoding, do not
+// apply; the events are used as they are.
 func (e *Engine) RunEvents(ctx context.Context, events iter.Seq2[event.SignInEvent, error]) (*Result, error) {
 	return runEvents(ctx, e, events)
 }

@@ -551,9 +551,10 @@ func TestEngineOptions(t *testing.T) {
 		dets []detection.Detection[event.SignInEvent]
 		want bool
 	}{
-		{"asked, every rule has literals", detection.Options{Prefilter: true}, []detection.Detection[event.SignInEvent]{consentLiteralRule()}, true},
-		{"asked, one rule has none", detection.Options{Prefilter: true}, []detection.Detection[event.SignInEvent]{consentLiteralRule(), otherRule()}, false},
-		{"not asked", detection.Options{}, []detection.Detection[event.SignInEvent]{consentLiteralRule()}, false},
+		{"by default, every rule has literals", detection.Options{}, []detection.Detection[event.SignInEvent]{consentLiteralRule()}, true},
+		{"by default, one rule has none", detection.Options{}, []detection.Detection[event.SignInEvent]{consentLiteralRule(), otherRule()}, false},
+		{"decoding every record", detection.Options{DecodeAll: true}, []detection.Detection[event.SignInEvent]{consentLiteralRule()}, false},
+		{"the deprecated option changes nothing", detection.Options{Prefilter: true, DecodeAll: true}, []detection.Detection[event.SignInEvent]{consentLiteralRule()}, false},
 	} {
 		eng, err := detection.NewEngine(tt.opts, of(tt.dets...)...)
 		if err != nil {

@@ -106,9 +106,9 @@ func TestWorkersAndPrefilter(t *testing.T) {
 		}
 		// The prefilter applies only when every detection declares literals.
 		only := []detection.Detection[event.SignInEvent]{consentLiteralRule()}
-		want, _ := outcome(t, detection.Options{Lenient: true}, in, only...)
+		want, _ := outcome(t, detection.Options{Lenient: true, DecodeAll: true}, in, only...)
 		for _, workers := range []int{1, 4} {
-			got, c := outcome(t, detection.Options{Lenient: true, Prefilter: true, Workers: workers}, in, only...)
+			got, c := outcome(t, detection.Options{Lenient: true, Workers: workers}, in, only...)
 			if diff := cmp.Diff(want, got); diff != "" && !strings.Contains(want, "error:") {
 				t.Errorf("%s, prefilter, %d workers: findings differ (-want +got):\n%s", name, workers, diff)
 			}
@@ -146,9 +146,9 @@ func FuzzPrefilter(f *testing.F) {
 	f.Add([]byte(`{"records":[{"time":"2025-03-14T09:00:00Z","operationName":"Sign-in activity","category":"SignInLogs","properties":{"createdDateTime":"2025-03-14T09:00:00Z","userPrincipalName":"a@example.com","ipAddress":"192.0.2.1","status":{"errorCode":65004}}}]}`))
 	f.Add(readTestdata(f, "formats", "log-analytics.json")[:4000])
 	f.Fuzz(func(t *testing.T, input []byte) {
-		want := prefilterFindings(t, detection.Options{Lenient: true}, input)
+		want := prefilterFindings(t, detection.Options{Lenient: true, DecodeAll: true}, input)
 		for _, workers := range []int{1, 3} {
-			got := prefilterFindings(t, detection.Options{Lenient: true, Prefilter: true, Workers: workers}, input)
+			got := prefilterFindings(t, detection.Options{Lenient: true, Workers: workers}, input)
 			if got != want {
 				t.Fatalf("prefilter with %d workers changed the findings:\nwithout:\n%s\nwith:\n%s", workers, want, got)
 			}
@@ -160,7 +160,7 @@ func FuzzPrefilter(f *testing.F) {
 // passes over cost no allocation: a run over twice as many non-matching
 // records allocates no more than a run over the original number.
 func TestPrefilterSkipsWithoutAllocating(t *testing.T) {
-	eng, err := detection.NewEngine(detection.Options{Prefilter: true}, of(consentLiteralRule())...)
+	eng, err := detection.NewEngine(detection.Options{}, of(consentLiteralRule())...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -199,12 +199,12 @@ func TestPrefilterAcrossBufferBoundary(t *testing.T) {
 		if got := strings.Index(string(input), "65004"); got != 64<<10-split {
 			t.Fatalf("split %d: literal at %d, want %d", split, got, 64<<10-split)
 		}
-		want := prefilterFindings(t, detection.Options{Lenient: true}, input)
+		want := prefilterFindings(t, detection.Options{Lenient: true, DecodeAll: true}, input)
 		if strings.Count("\n"+want, "\nconsent {") != 2 {
 			t.Fatalf("split %d: want 2 findings without the prefilter, got:\n%s", split, want)
 		}
 		for _, workers := range []int{1, 2} {
-			if got := prefilterFindings(t, detection.Options{Lenient: true, Prefilter: true, Workers: workers}, input); got != want {
+			if got := prefilterFindings(t, detection.Options{Lenient: true, Workers: workers}, input); got != want {
 				t.Errorf("split %d, %d workers: prefilter changed the findings:\n%s\nwant:\n%s", split, workers, got, want)
 			}
 		}

@@ -41,7 +41,6 @@ type batch struct {
 	input *event.Reader // the input the records come from
 	data  []byte
 	recs  []batchRecord
-	tail  int64 // records the prefilter passed over after the last of recs
 	// end is set on the last batch of an input (io.EOF) or of the run (an
 	// input error, which stops it).
 	end   error
@@ -59,9 +58,12 @@ type batchRecord struct {
 	line       int
 	offset     int64
 	format     event.Format
-	skipped    int64 // records the prefilter passed over just before this one
 	err        error // a framing error, or a record of a kind no detection reads, in place of the record
 	part       int   // the part of the record's event type
+	// check marks a record the prefilter passes over: the worker judges
+	// it (Engine.pass), setting part to passedOver or to the part that
+	// must decode it.
+	check bool
 }
 
 func (b *batch) record(i int) event.Record {
@@ -70,7 +72,7 @@ func (b *batch) record(i int) event.Record {
 }
 
 func (b *batch) reset() {
-	b.data, b.recs, b.tail, b.end, b.errs = b.data[:0], b.recs[:0], 0, nil, b.errs[:0]
+	b.data, b.recs, b.end, b.errs = b.data[:0], b.recs[:0], nil, b.errs[:0]
 }
 
 // route returns the index of the part whose event type a record is, and
@@ -159,7 +161,7 @@ func (e *Engine) produce(inputs iter.Seq[*event.Reader], free <-chan *batch, tod
 			if buffered == 0 {
 				// The next read may block: hand over what is framed
 				// first, and say that nothing is kept back.
-				if (len(cur.recs) > 0 || cur.tail > 0) && !send(r) {
+				if len(cur.recs) > 0 && !send(r) {
 					return
 				}
 				p.idle.Store(seq)
@@ -189,24 +191,24 @@ func (e *Engine) produce(inputs iter.Seq[*event.Reader], free <-chan *batch, tod
 				send(r)
 				return
 			case err != nil: // a framing error, such as a record too long
-				cur.recs = append(cur.recs, batchRecord{skipped: cur.tail, err: err})
-				cur.tail = 0
+				cur.recs = append(cur.recs, batchRecord{err: err})
 			case !e.mayMatch(rec.Data):
-				cur.tail++
+				// Passed over, but checked by a worker, which is where
+				// the time goes.
+				start := len(cur.data)
+				cur.data = append(cur.data, rec.Data...)
+				cur.recs = append(cur.recs, batchRecord{start: start, end: len(cur.data), line: rec.Line, offset: rec.Offset, format: rec.Format, check: true})
 			default:
 				k, kind := e.route(rec)
 				if k < 0 {
 					// A record of a kind no detection reads: counted as
 					// such, never decoded.
-					cur.recs = append(cur.recs, batchRecord{skipped: cur.tail,
-						err: &event.OtherKindError{Source: r.Name, Line: rec.Line, Offset: rec.Offset, Kind: kind}})
-					cur.tail = 0
+					cur.recs = append(cur.recs, batchRecord{err: &event.OtherKindError{Source: r.Name, Line: rec.Line, Offset: rec.Offset, Kind: kind}})
 					break
 				}
 				start := len(cur.data)
 				cur.data = append(cur.data, rec.Data...)
-				cur.recs = append(cur.recs, batchRecord{start: start, end: len(cur.data), line: rec.Line, offset: rec.Offset, format: rec.Format, skipped: cur.tail, part: k})
-				cur.tail = 0
+				cur.recs = append(cur.recs, batchRecord{start: start, end: len(cur.data), line: rec.Line, offset: rec.Offset, format: rec.Format, part: k})
 			}
 			if err == io.EOF {
 				break
@@ -227,7 +229,10 @@ func (e *Engine) decode(s *run, todo <-chan *batch, decoded chan<- *batch, quit 
 		}
 		for i := range b.recs {
 			err := b.recs[i].err
-			if err == nil {
+			if err == nil && b.recs[i].check {
+				b.recs[i].part, err = e.pass(b.input, b.record(i))
+			}
+			if err == nil && b.recs[i].part >= 0 {
 				k := b.recs[i].part
 				if b.slots[k] == nil {
 					b.slots[k] = s.parts[k].newSlots()
@@ -353,8 +358,7 @@ func (e *Engine) pipeline(ctx context.Context, s *run, inputs iter.Seq[*event.Re
 func (s *run) apply(b *batch, r *event.Reader) error {
 	for i := range b.recs {
 		rec := &b.recs[i]
-		s.counts.Records += rec.skipped + 1
-		s.counts.Prefiltered += rec.skipped
+		s.counts.Records++
 		err := rec.err
 		if err == nil {
 			err = b.errs[i]
@@ -365,6 +369,10 @@ func (s *run) apply(b *batch, r *event.Reader) error {
 			}
 			continue
 		}
+		if rec.part == passedOver {
+			s.counts.Prefiltered++
+			continue
+		}
 		s.counts.Decoded++
 		b.slots[rec.part].observe(i)
 		if s.stream != nil {
@@ -373,7 +381,5 @@ func (s *run) apply(b *batch, r *event.Reader) error {
 			}
 		}
 	}
-	s.counts.Records += b.tail
-	s.counts.Prefiltered += b.tail
 	return nil
 }

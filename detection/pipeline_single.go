@@ -119,15 +119,20 @@ func (e *Engine) single(ctx context.Context, s *run, sr *singleRun, inputs iter.
 				return end(true, err) // the input failed: the run stops here
 			}
 			s.counts.Records++
-			if err == nil && !e.mayMatch(rec.Data) {
-				s.counts.Prefiltered++
-				continue
+			k := -1
+			if err == nil {
+				if e.mayMatch(rec.Data) {
+					var kind string
+					if k, kind = e.route(rec); k < 0 {
+						err = &event.OtherKindError{Source: r.Name, Line: rec.Line, Offset: rec.Offset, Kind: kind}
+					}
+				} else if k, err = e.pass(r, rec); k == passedOver {
+					s.counts.Prefiltered++
+					continue
+				}
 			}
 			if err == nil {
-				k, kind := e.route(rec)
-				if k < 0 {
-					err = &event.OtherKindError{Source: r.Name, Line: rec.Line, Offset: rec.Offset, Kind: kind}
-				} else if err = s.parts[k].decode(r, rec); err == nil {
+				if err = s.parts[k].decode(r, rec); err == nil {
 					s.counts.Decoded++
 					s.parts[k].observe()
 					if s.stream != nil {

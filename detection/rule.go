@@ -99,6 +99,7 @@ func aggregateSpec[E any](s Stat[E]) (aggregate.Spec, error) {
 // typed is a detection compiled for events of type E.
 type typed[E any] struct {
 	*rule
+	reads  []string // every field the detection reads; nil when it does not say
 	match  func(*E) bool
 	time   func(*E) time.Time
 	by     []extractor[E]
@@ -113,6 +114,9 @@ type part interface {
 	accepts(kind string) bool
 	// newRun returns the part's state in a run.
 	newRun(s *run) partRun
+	// project makes the part decode only the fields its detections
+	// read, when every one of them says which and the type can.
+	project() error
 }
 
 // partRun is one event type's state in a run: the event it decodes into
@@ -136,6 +140,43 @@ type slots interface {
 type partOf[E any] struct {
 	schema *event.Schema[E]
 	rules  []*typed[E]
+	// decode is the decoder of the part's records: the schema's whole
+	// decoder, or its projection onto the fields the rules read.
+	decode    func(r *event.Reader, rec event.Record, e *E) error
+	projected []string // the fields of the projection; nil when whole
+}
+
+func (p *partOf[E]) project() error {
+	if p.schema.Project == nil || len(p.rules) == 0 {
+		return nil
+	}
+	var fields []string
+	seen := make(map[string]bool)
+	for _, t := range p.rules {
+		if t.reads == nil {
+			return nil // a detection that does not say gets whole events
+		}
+		for _, f := range t.reads {
+			if !seen[f] {
+				seen[f] = true
+				fields = append(fields, f)
+			}
+		}
+	}
+	d, err := p.schema.Project(fields)
+	if err != nil {
+		return fmt.Errorf("projection of %s events: %w", p.schema.Name, err)
+	}
+	p.decode, p.projected = d, fields
+	return nil
+}
+
+// decoder returns the part's decoder.
+func (p *partOf[E]) decoder() func(r *event.Reader, rec event.Record, e *E) error {
+	if p.decode != nil {
+		return p.decode
+	}
+	return p.schema.Decode
 }
 
 func (p *partOf[E]) name() string { return p.schema.Name }
@@ -153,7 +194,7 @@ type partRunOf[E any] struct {
 }
 
 func (pr *partRunOf[E]) decode(r *event.Reader, rec event.Record) error {
-	return pr.p.schema.Decode(r, rec, &pr.ev)
+	return pr.p.decoder()(r, rec, &pr.ev)
 }
 
 func (pr *partRunOf[E]) observe() { observe(pr.s, pr.p, &pr.ev) }
@@ -168,7 +209,7 @@ type slotsOf[E any] struct {
 }
 
 func (sl *slotsOf[E]) decode(i int, r *event.Reader, rec event.Record) error {
-	return sl.pr.p.schema.Decode(r, rec, &sl.evs[i])
+	return sl.pr.p.decoder()(r, rec, &sl.evs[i])
 }
 
 func (sl *slotsOf[E]) observe(i int) { observe(sl.pr.s, sl.pr.p, &sl.evs[i]) }
@@ -261,6 +302,22 @@ func compile[E any](d Detection[E], schema *event.Schema[E], loc *time.Location)
 		where: append([]Condition(nil), g.Where...), then: g.Then, thenCols: append([]string(nil), g.ThenColumns...)}
 	t := &typed[E]{rule: r, match: d.Match, time: schema.Time}
 	var errs []error
+	if fs, ok := any(d).(Fields); ok && fs.Fields() != nil {
+		t.reads = []string{}
+		for _, name := range fs.Fields() {
+			if _, err := schema.Field(name); err != nil {
+				errs = append(errs, fmt.Errorf("fields: %w", err))
+				continue
+			}
+			t.reads = append(t.reads, name)
+		}
+	}
+	// reads adds a grouping field to what the detection reads.
+	reads := func(name string) {
+		if t.reads != nil && name != TimeField {
+			t.reads = append(t.reads, name)
+		}
+	}
 	if m.Name == "" {
 		errs = append(errs, errors.New("meta: empty name"))
 	}
@@ -286,6 +343,8 @@ func compile[E any](d Detection[E], schema *event.Schema[E], loc *time.Location)
 			f, err := schema.Field(b.Field)
 			if err != nil {
 				errs = append(errs, fmt.Errorf("grouping: by[%d]: %w", i, err))
+			} else {
+				reads(b.Field)
 			}
 			x = f.Append
 		}
@@ -307,6 +366,8 @@ func compile[E any](d Detection[E], schema *event.Schema[E], loc *time.Location)
 					f, err := schema.Field(s.Field)
 					if err != nil {
 						errs = append(errs, fmt.Errorf("grouping: stats[%d]: %w", i, err))
+					} else {
+						reads(s.Field)
 					}
 					x = f.Append
 				}

@@ -134,7 +134,7 @@ func TestUnionMeta(t *testing.T) {
 	if l := none.Detection().(detection.Detections).Literals(); l != nil {
 		t.Errorf("Literals with a member declaring none = %q, want nil", l)
 	}
-	eng, err := detection.NewEngine(detection.Options{Prefilter: true}, none)
+	eng, err := detection.NewEngine(detection.Options{}, none)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -127,7 +127,7 @@ func decodeGraph(data []byte, ev *SignInEvent) *problem {
 	}
 	ev.AuthenticationDetails = authDetails(w.AuthenticationDetails)
 	if w.CreatedDateTime == "" {
-		if k := graphKind(data); k != "signIn" {
+		if k, _ := graphKind(data); k != "signIn" {
 			return otherKind(k) // an audit entry or a risk detection, even one without its time
 		}
 	}

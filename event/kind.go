@@ -21,17 +21,26 @@ import (
 // It reads the top level of the record only, and stops at the key it
 // looks for, which Microsoft's exports write among the first.
 func KindOf(rec Record) string {
+	kind, _ := kindOf(rec)
+	return kind
+}
+
+// kindOf is KindOf, and whether the record says what it is: it has a
+// category, a Type, or one of the keys that tell the Graph resources
+// apart. A Graph object with none of them is "signIn" by default, but
+// does not say.
+func kindOf(rec Record) (kind string, said bool) {
 	switch rec.Format {
 	case AzureMonitor:
 		v, _ := topLevelString(rec.Data, "category")
-		return v
+		return v, v != ""
 	case LogAnalytics:
 		v, _ := topLevelString(rec.Data, "Type")
-		return v
+		return v, v != ""
 	case Graph:
 		return graphKind(rec.Data)
 	}
-	return ""
+	return "", false
 }
 
 // graphKind tells the Graph resources apart by their top-level keys: a
@@ -43,26 +52,26 @@ func KindOf(rec Record) string {
 // and an activityDateTime, which a riskDetection has too. So an audit
 // entry missing its time is still read, and reported, as one. A signIn
 // is told by its second key, as Graph writes it.
-func graphKind(data []byte) string {
-	kind := "signIn"
+func graphKind(data []byte) (kind string, said bool) {
+	kind = "signIn"
 	sc := keyScanner{data: data}
 	for {
 		depth, start, end, _, ok := sc.next()
 		if !ok {
-			return kind
+			return kind, said
 		}
 		if depth != 1 {
 			continue
 		}
 		switch string(data[start:end]) {
 		case "createdDateTime":
-			return "signIn"
+			return "signIn", true
 		case "riskEventType", "detectedDateTime":
-			return "riskDetection"
+			return "riskDetection", true
 		case "activityDisplayName", "loggedByService", "initiatedBy", "targetResources":
-			return "directoryAudit"
+			return "directoryAudit", true
 		case "activityDateTime":
-			kind = "directoryAudit" // unless a riskDetection key follows
+			kind, said = "directoryAudit", true // unless a riskDetection key follows
 		}
 	}
 }

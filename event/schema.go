@@ -18,6 +18,12 @@ type Schema[E any] struct {
 	// [Reader.Decode] does: a *DecodeError for a bad record, an
 	// *OtherKindError for a valid record of another type.
 	Decode func(r *Reader, rec Record, e *E) error
+	// Project, when set, returns a decoder that fills only the named
+	// fields of an event and its time, leaving the others zero, for an
+	// engine whose detections read only those (see [ProjectSignIns]).
+	// Its errors and its events' named fields must be Decode's. Nil
+	// means the type is always decoded whole.
+	Project func(fields []string) (func(r *Reader, rec Record, e *E) error, error)
 	// Accepts reports whether records of a kind (as [KindOf] tells it)
 	// are of this type, so that an engine with detections of several
 	// types hands each record to the right decoder. At most one type may
@@ -37,10 +43,11 @@ type Typed[E any] interface {
 // Schema returns the schema of sign-ins. It does not use its receiver.
 func (*SignInEvent) Schema() *Schema[SignInEvent] {
 	return &Schema[SignInEvent]{
-		Name:   "sign-in",
-		Field:  LookupField,
-		Time:   (*SignInEvent).Time,
-		Decode: (*Reader).Decode,
+		Name:    "sign-in",
+		Field:   LookupField,
+		Time:    (*SignInEvent).Time,
+		Decode:  (*Reader).Decode,
+		Project: ProjectSignIns,
 		Accepts: func(kind string) bool {
 			// A record that does not say what it is has always been read
 			// as a sign-in.

@@ -130,8 +130,8 @@ func TestAccountNearMisses(t *testing.T) {
 func TestAccountPrefilter(t *testing.T) {
 	for _, d := range accountDetections() {
 		in := acctSample(t, d)
-		want := acctRun(t, detection.Options{}, d, in)
-		got := acctRun(t, detection.Options{Prefilter: true, Workers: 3}, d, in)
+		want := acctRun(t, detection.Options{DecodeAll: true}, d, in)
+		got := acctRun(t, detection.Options{Workers: 3}, d, in)
 		if diff := cmp.Diff(want, got); diff != "" {
 			t.Errorf("%s: prefiltered findings differ (-want +got):\n%s", d.Meta().Name, diff)
 		}
@@ -152,12 +152,12 @@ func TestAccountSearchTermsIgnoreCase(t *testing.T) {
 	}
 	for _, tt := range tests {
 		in := acctSample(t, tt.d)
-		want := len(acctRun(t, detection.Options{}, tt.d, in))
+		want := len(acctRun(t, detection.Options{DecodeAll: true}, tt.d, in))
 		changed := strings.ReplaceAll(in, tt.old, tt.new)
 		if changed == in {
 			t.Fatalf("%s: the sample has no %s", tt.d.Meta().Name, tt.old)
 		}
-		if got := len(acctRun(t, detection.Options{Prefilter: true}, tt.d, changed)); got != want || want == 0 {
+		if got := len(acctRun(t, detection.Options{}, tt.d, changed)); got != want || want == 0 {
 			t.Errorf("%s: with %s, %d findings, want %d", tt.d.Meta().Name, tt.new, got, want)
 		}
 	}

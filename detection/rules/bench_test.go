@@ -145,10 +145,10 @@ func BenchmarkConsentDenied(b *testing.B) {
 		name string
 		opts detection.Options
 	}{
-		{"decode-all/workers=1", detection.Options{}},
-		{"decode-all/workers=2", detection.Options{Workers: 2}},
-		{"prefilter/workers=1", detection.Options{Prefilter: true}},
-		{"prefilter/workers=2", detection.Options{Prefilter: true, Workers: 2}},
+		{"decode-all/workers=1", detection.Options{DecodeAll: true}},
+		{"decode-all/workers=2", detection.Options{DecodeAll: true, Workers: 2}},
+		{"default/workers=1", detection.Options{}},
+		{"default/workers=2", detection.Options{Workers: 2}},
 	} {
 		b.Run(c.name, func(b *testing.B) { runBench(b, input, c.opts, rules.O365UserConsentDenied()) })
 	}

@@ -69,7 +69,7 @@ func TestCatalogueTogetherEqualsAlone(t *testing.T) {
 	if len(alone) == 0 {
 		t.Fatal("no findings at all")
 	}
-	for _, opts := range []detection.Options{{}, {Workers: 3}, {Prefilter: true}, {Prefilter: true, Workers: 2}} {
+	for _, opts := range []detection.Options{{}, {Workers: 3}, {DecodeAll: true}, {DecodeAll: true, Workers: 2}} {
 		together := findingsOver(t, input, opts, rules.SignIns()...)
 		if diff := cmp.Diff(alone, together); diff != "" {
 			t.Errorf("options %+v: the catalogue in one pass differs from each rule alone (-alone +together):\n%s", opts, diff)

@@ -285,8 +285,8 @@ func TestConsentPrefilter(t *testing.T) {
 		}
 	}
 	for _, d := range ds {
-		plain := consentRun(t, detection.Options{}, d, all.String())
-		filtered, skipped := consentRunCounted(t, detection.Options{Prefilter: true}, d, all.String())
+		plain := consentRun(t, detection.Options{DecodeAll: true}, d, all.String())
+		filtered, skipped := consentRunCounted(t, detection.Options{}, d, all.String())
 		if len(plain) == 0 || skipped == 0 {
 			t.Errorf("%s: %d findings over the consent samples, %d records prefiltered; want some of each", d.Meta().Name, len(plain), skipped)
 		}

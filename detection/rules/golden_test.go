@@ -29,14 +29,20 @@ func testdata(parts ...string) string {
 // review the diff.
 //
 // Every built-in rule must have a sample; each finding must resolve every
-// $token$ of the rule's risk message to a non-empty value.
+// $token$ of the rule's risk message to a non-empty value. The sample is
+// run twice, by default (prefilter and projection) and decoding every
+// record whole: both must give the golden output.
 func TestGolden(t *testing.T) {
 	for _, d := range rules.All() {
 		dir := sample.Slug(d.Meta().Name)
 		t.Run(dir, func(t *testing.T) {
-			findings, risks := runSample(t, d, testdata(dir, sampleFile(d)))
+			findings, risks := runSample(t, d, testdata(dir, sampleFile(d)), detection.Options{})
 			compareGolden(t, testdata(dir, "findings.golden.jsonl"), findings)
 			compareGolden(t, testdata(dir, "risk.golden.jsonl"), risks)
+			whole, wholeRisks := runSample(t, d, testdata(dir, sampleFile(d)), detection.Options{DecodeAll: true})
+			if !bytes.Equal(whole, findings) || !bytes.Equal(wholeRisks, risks) {
+				t.Errorf("decoding every record whole changes the output (-default +whole):\n%s%s", cmp.Diff(lines(findings), lines(whole)), cmp.Diff(lines(risks), lines(wholeRisks)))
+			}
 		})
 	}
 }
@@ -45,14 +51,14 @@ func TestGolden(t *testing.T) {
 // rule, audit.jsonl for an audit rule.
 func sampleFile(r detection.Rule) string { return sample.File(r.EventType()) }
 
-func runSample(t *testing.T, d detection.Rule, path string) (findings, risks []byte) {
+func runSample(t *testing.T, d detection.Rule, path string, opts detection.Options) (findings, risks []byte) {
 	t.Helper()
 	f, err := os.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	eng, err := detection.NewEngine(detection.Options{}, d)
+	eng, err := detection.NewEngine(opts, d)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -62,7 +68,7 @@ func runSample(t *testing.T, d detection.Rule, path string) (findings, risks []b
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Counts.Bad != 0 || res.Counts.Records != res.Counts.Decoded+res.Counts.Other {
+	if c := res.Counts; c.Bad != 0 || c.Records != c.Decoded+c.Other+c.Prefiltered || opts.DecodeAll && c.Prefiltered != 0 {
 		t.Fatalf("sample does not decode cleanly: %+v", res.Counts)
 	}
 	if len(res.Findings) == 0 {

@@ -113,7 +113,7 @@ func successRun(t *testing.T, d detection.Detection[event.SignInEvent], recs []s
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Counts.Bad != 0 || res.Counts.Decoded != int64(len(recs)) {
+	if res.Counts.Bad != 0 || res.Counts.Decoded+res.Counts.Prefiltered != int64(len(recs)) {
 		t.Fatalf("input does not decode cleanly: %+v", res.Counts)
 	}
 	var got []string
@@ -694,8 +694,8 @@ func TestSuccessPrefilter(t *testing.T) {
 				testdata("formats", "azure-monitor-blob.jsonl"),
 				testdata("formats", "log-analytics.jsonl"),
 			} {
-				plain := successRunFile(t, detection.Options{}, d, path)
-				for _, opts := range []detection.Options{{Prefilter: true}, {Workers: 3}, {Prefilter: true, Workers: 3}} {
+				plain := successRunFile(t, detection.Options{DecodeAll: true}, d, path)
+				for _, opts := range []detection.Options{{}, {Workers: 3}, {DecodeAll: true, Workers: 3}} {
 					got := successRunFile(t, opts, d, path)
 					if diff := cmp.Diff(plain, got); diff != "" {
 						t.Errorf("%s with %+v: findings differ from a plain run (-plain +got):\n%s", path, opts, diff)

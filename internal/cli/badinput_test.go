@@ -16,6 +16,12 @@ import (
 // exact FILE:LINE: message; in lenient mode, exit status 0, the exact
 // summary, and findings equal to those of the same file without the bad
 // records. Inputs that are odd but valid decode in both modes.
+//
+// Each input is run twice: with -decode-all, where every record is
+// decoded whole, and by default, where a record no rule can match is only
+// checked to be a well-formed JSON object. The default run reports every
+// bad record the same way, but for the one marked passedOver: a value of
+// the wrong type in a record that holds no literal of the rule.
 func TestBadInput(t *testing.T) {
 	const rec = `{"createdDateTime":"2025-03-14T09:00:00Z","userPrincipalName":"a@example.com","ipAddress":"192.0.2.1","appDisplayName":"App","status":{"errorCode":65004,"failureReason":"User declined to consent to access the app."}}`
 	n := len(rec) + 1 // the byte offset of the line after rec
@@ -29,6 +35,9 @@ func TestBadInput(t *testing.T) {
 		clean  string // the input without its bad records
 		strict string // stderr in strict mode; "" means the input is valid
 		skips  []string
+		// passedOver marks a bad record the default run passes over as
+		// one no rule can match: well-formed, so valid there.
+		passedOver bool
 	}{
 		{name: "blank lines", reason: "blank and white-space lines are not records", input: "\n  \n" + rec + "\n\t\n", clean: rec + "\n"},
 		{name: "CRLF", reason: "Windows line ends are accepted", input: rec + "\r\n" + rec + "\r\n", clean: rec + "\n" + rec + "\n"},
@@ -59,7 +68,7 @@ func TestBadInput(t *testing.T) {
 		{name: "number record", reason: "a line holding a number", input: rec + "\n42\n", clean: rec + "\n",
 			strict: fmt.Sprintf("F:2: record is not a JSON object: got a number (byte %d)", n)},
 		{name: "wrong type", reason: "errorCode as text in a Graph record", input: `{"createdDateTime":"2025-03-14T09:00:00Z","status":{"errorCode":"abc"}}` + "\n" + rec + "\n", clean: rec + "\n",
-			strict: `F:1: status.errorCode: want an integer, got "abc" (byte 64)`},
+			strict: `F:1: status.errorCode: want an integer, got "abc" (byte 64)`, passedOver: true},
 		{name: "bad timestamp", reason: "createdDateTime that is not RFC 3339", input: `{"createdDateTime":"yesterday","status":{"errorCode":65004}}` + "\n" + rec + "\n", clean: rec + "\n",
 			strict: `F:1: createdDateTime: want an RFC 3339 timestamp, got "yesterday" (byte 19)`},
 		{name: "missing timestamp", reason: "a record without createdDateTime has no event time", input: `{"status":{"errorCode":65004}}` + "\n" + rec + "\n", clean: rec + "\n",
@@ -94,6 +103,17 @@ func TestBadInput(t *testing.T) {
 
 			out, errOut, code := runMain([]string{"-json", file})
 			errOut = strings.ReplaceAll(errOut, file, "F")
+			switch {
+			case tc.strict == "" || tc.passedOver:
+				if code != 0 || errOut != "" || out != wantOut {
+					t.Errorf("default run, valid or passed over (%s): status %d, stderr %q, stdout %q; want 0, nothing, %q", tc.reason, code, errOut, out, wantOut)
+				}
+			case code != 1 || out != "" || errOut != tc.strict+"\n":
+				t.Errorf("default run (%s): status %d, stdout %q, stderr %q; want 1, no output, %q", tc.reason, code, out, errOut, tc.strict)
+			}
+
+			out, errOut, code = runMain([]string{"-json", "-decode-all", file})
+			errOut = strings.ReplaceAll(errOut, file, "F")
 			if tc.strict == "" {
 				if code != 0 || errOut != "" || out != wantOut {
 					t.Errorf("valid input (%s): status %d, stderr %q, stdout %q; want 0, nothing, %q", tc.reason, code, errOut, out, wantOut)
@@ -111,7 +131,7 @@ func TestBadInput(t *testing.T) {
 			if skips == nil && tc.strict != "" {
 				skips = []string{tc.strict}
 			}
-			out, errOut, code = runMain([]string{"-json", "-lenient", file})
+			out, errOut, code = runMain([]string{"-json", "-lenient", "-decode-all", file})
 			errOut = strings.ReplaceAll(errOut, file, "F")
 			want := fmt.Sprintf("consentdenied: %d records read, %d decoded, %d skipped\n", clean+len(skips), clean, len(skips))
 			for _, s := range skips {

@@ -70,7 +70,8 @@ func (p Program) Main(args []string, stdin io.Reader, stdout, stderr io.Writer) 
 	riskOut := fs.Bool("risk", false, "print risk events as JSON lines")
 	lenient := fs.Bool("lenient", false, "skip bad records (counted, summary on stderr) instead of stopping at the first")
 	formatName := fs.String("format", "auto", "record format: "+strings.Join(event.Formats(), ", "))
-	prefilter := fs.Bool("prefilter", false, "decode only records holding a literal some rule needs (faster; records passed over are not validated)")
+	decodeAll := fs.Bool("decode-all", false, "decode every record whole, holding every value to its type (by default records no rule can match are only checked to be well-formed JSON, and the others decoded into the fields the rules read)")
+	fs.Bool("prefilter", false, "deprecated, no effect: the prefilter is the default (see -decode-all)")
 	workers := fs.Int("workers", runtime.GOMAXPROCS(0), "goroutines decoding records")
 	var ruleNames *string
 	var list *bool
@@ -116,11 +117,11 @@ func (p Program) Main(args []string, stdin io.Reader, stdout, stderr io.Writer) 
 	}
 	if stream != nil && stream.used(fs) {
 		return p.mainStream(streamRun{flags: stream, fs: fs, dets: dets, format: format,
-			opts: detection.Options{Lenient: *lenient, Prefilter: *prefilter, Workers: *workers},
+			opts: detection.Options{Lenient: *lenient, DecodeAll: *decodeAll, Workers: *workers},
 			risk: *riskOut, stdin: stdin, stdout: stdout, stderr: stderr})
 	}
 
-	opts := detection.Options{Lenient: *lenient, Prefilter: *prefilter, Workers: *workers}
+	opts := detection.Options{Lenient: *lenient, DecodeAll: *decodeAll, Workers: *workers}
 	var meter *progressLine
 	if isTerminal(stderr) {
 		meter = &progressLine{w: stderr, name: p.Name}
@@ -130,9 +131,6 @@ func (p Program) Main(args []string, stdin io.Reader, stdout, stderr io.Writer) 
 	if err != nil {
 		fmt.Fprintf(stderr, "%s: %v\n", p.Name, err)
 		return ExitError
-	}
-	if *prefilter && !eng.Prefiltering() {
-		fmt.Fprintf(stderr, "%s: -prefilter is off: some detection declares no literals, so every record is decoded\n", p.Name)
 	}
 
 	files := fs.Args()

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -48,6 +49,11 @@ const good = `{"createdDateTime":"2025-03-14T09:00:00Z","userPrincipalName":"a@e
 
 func TestMain_(t *testing.T) {
 	bad := write(t, "bad.jsonl", good+`{"createdDateTime":"2025-03-14T09:00:00Z","status":{"errorCode":"abc"}}`+"\n"+good)
+	cut := `{"createdDateTime":"2025-03-14T09:00:00Z","status":{"errorCode":1}`
+	malformed := filepath.Join(filepath.Dir(bad), "malformed.jsonl")
+	if err := os.WriteFile(malformed, []byte(good+cut+"\n"+good), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
 		name       string
 		reason     string
@@ -62,11 +68,18 @@ func TestMain_(t *testing.T) {
 		{name: "sample json", reason: "-json prints exactly the golden findings", args: []string{"-json"}, wantStdout: golden(t, "findings.golden.jsonl")},
 		{name: "sample risk", reason: "-risk prints exactly the golden risk events", args: []string{"-risk"}, wantStdout: golden(t, "risk.golden.jsonl")},
 		{name: "stdin", reason: "- reads standard input", args: []string{"-json", "-"}, stdin: good, wantStdout: `{"user":"a@example.com","src_ip":"192.0.2.1","appDisplayName":"App","status.failureReason":"User declined to consent to access the app.","firstTime":"2025-03-14T09:00:00","lastTime":"2025-03-14T09:00:00"}` + "\n"},
-		{name: "strict bad record", reason: "a malformed line exits 1 with FILE:LINE: and prints nothing", args: []string{"-json", bad}, wantCode: 1, wantStdout: "",
+		{name: "strict malformed record", reason: "a malformed line, even one no rule can match, exits 1 with FILE:LINE: and prints nothing", args: []string{"-json", malformed}, wantCode: 1, wantStdout: "",
+			wantStderr: "DIR/malformed.jsonl:2: invalid JSON: unexpected end of record (truncated?) (byte " + strconv.Itoa(len(good)+len(cut)) + ")\n"},
+		{name: "wrong type passed over", reason: "by default a record no rule can match is checked to be well-formed JSON, not decoded", args: []string{"-json", bad}, wantCode: 0,
+			wantStdout: `{"user":"a@example.com","src_ip":"192.0.2.1","appDisplayName":"App","status.failureReason":"User declined to consent to access the app.","firstTime":"2025-03-14T09:00:00","lastTime":"2025-03-14T09:00:00"}` + "\n"},
+		{name: "strict bad record", reason: "with -decode-all a value of the wrong type exits 1 with FILE:LINE: and prints nothing", args: []string{"-json", "-decode-all", bad}, wantCode: 1, wantStdout: "",
 			wantStderr: "DIR/bad.jsonl:2: status.errorCode: want an integer, got \"abc\" (byte 281)\n"},
-		{name: "lenient bad record", reason: "-lenient skips the bad record, counts it and still finds the rest", args: []string{"-json", "-lenient", bad}, wantCode: 0,
+		{name: "lenient bad record", reason: "-lenient skips the bad record, counts it and still finds the rest", args: []string{"-json", "-lenient", "-decode-all", bad}, wantCode: 0,
 			wantStdout: `{"user":"a@example.com","src_ip":"192.0.2.1","appDisplayName":"App","status.failureReason":"User declined to consent to access the app.","firstTime":"2025-03-14T09:00:00","lastTime":"2025-03-14T09:00:00"}` + "\n",
 			wantStderr: "consentdenied: 3 records read, 2 decoded, 1 skipped\n  skipped DIR/bad.jsonl:2: status.errorCode: want an integer, got \"abc\" (byte 281)\n"},
+		{name: "lenient passes over", reason: "-lenient by default counts the records passed over", args: []string{"-json", "-lenient", bad}, wantCode: 0,
+			wantStdout: `{"user":"a@example.com","src_ip":"192.0.2.1","appDisplayName":"App","status.failureReason":"User declined to consent to access the app.","firstTime":"2025-03-14T09:00:00","lastTime":"2025-03-14T09:00:00"}` + "\n",
+			wantStderr: "consentdenied: 3 records read, 2 decoded, 0 skipped, 1 passed over by the prefilter\n"},
 		{name: "json and risk", reason: "the two output modes exclude each other", args: []string{"-json", "-risk"}, wantCode: 2, wantStdout: "",
 			wantStderr: "consentdenied: -json and -risk cannot be used together\n"},
 		{name: "missing file", reason: "an unreadable file is an error, not an empty input", args: []string{"DIR/nope.jsonl"}, wantCode: 1, wantStdout: "",

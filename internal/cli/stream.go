@@ -140,9 +140,6 @@ func (p Program) mainStream(c streamRun) int {
 		fmt.Fprintf(stderr, "%s: %v\n", p.Name, err)
 		return ExitError
 	}
-	if c.opts.Prefilter && !eng.Prefiltering() {
-		fmt.Fprintf(stderr, "%s: -prefilter is off: some detection declares no literals, so every record is decoded\n", p.Name)
-	}
 
 	ctx, stop := p.interruptContext()
 	defer stop()

@@ -377,10 +377,12 @@ func TestStreamBadCheckpoint(t *testing.T) {
 // saved, so that the stream goes on from there.
 func TestStreamBadRecord(t *testing.T) {
 	before := consent("a@example.com", "2025-03-14T09:00:00Z") + consent("b@example.com", "2025-03-14T10:15:00Z")
-	bad := `{"createdDateTime":"2025-03-14T10:20:00Z","status":{"errorCode":"abc"}}` + "\n"
+	// The bad record holds the rule's literal, so it is decoded (a record
+	// no rule can match is only checked to be well-formed).
+	bad := `{"createdDateTime":"2025-03-14T10:20:00Z","status":{"errorCode":"65004x"}}` + "\n"
 	after := consent("c@example.com", "2025-03-14T10:30:00Z")
 	path := write(t, "bad.jsonl", before+bad+after)
-	wantErr := fmt.Sprintf("%s:3: status.errorCode: want an integer, got \"abc\" (byte %d)\n", path, len(before)+len(`{"createdDateTime":"2025-03-14T10:20:00Z","status":{"errorCode":`))
+	wantErr := fmt.Sprintf("%s:3: status.errorCode: want an integer, got \"65004x\" (byte %d)\n", path, len(before)+len(`{"createdDateTime":"2025-03-14T10:20:00Z","status":{"errorCode":`))
 	closed := finding("a@example.com", "2025-03-14T09:00:00Z", "09:00")
 	cp := filepath.Join(t.TempDir(), "state")
 	for _, args := range [][]string{{"-stream", path}, {"-stream", "-checkpoint", cp, "-close", path}} {

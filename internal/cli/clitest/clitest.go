@@ -265,6 +265,7 @@ func Failures(t *testing.T) []Failure {
 	dir := t.TempDir()
 	badCSV, badRow := csvWithBadCode(t)
 	utf16 := append([]byte{0xFF, 0xFE}, utf16LE(lines[0]+`{"createdDateTime":"2025-03-14T09:00:00Z","status":{"errorCode":"abc"}}`+"\n")...)
+	utf16Cut := append([]byte{0xFF, 0xFE}, utf16LE(lines[0]+`{"createdDateTime":"2025-03-14T09:00:00Z"`+"\n")...)
 	return append(gzipFailures(t, "signins.jsonl.gz", Formats("graph.jsonl"), graph), []Failure{
 		{Name: "empty", Reason: "an input that yields no sign-in is an error",
 			File: "empty.json", Data: []byte{}, Args: []string{"-json"}, Code: 1,
@@ -299,7 +300,7 @@ func Failures(t *testing.T) []Failure {
 				`it reads the Log Analytics "Export to CSV" of sign-in logs and the Microsoft Entra admin center's CSV download of sign-in logs, ` +
 				`with English column names; export the sign-ins as JSON instead (Graph API, Azure Monitor, or the admin center's JSON download)` + "\n"},
 		{Name: "bad CSV cell", Reason: "an error in a CSV row names its line and the export's column",
-			File: "signins.csv", Data: badCSV, Args: []string{"-json"}, Code: 1,
+			File: "signins.csv", Data: badCSV, Args: []string{"-json", "-decode-all"}, Code: 1,
 			Stderr: "%[2]s:2: Sign-in error code: want an integer, got \"abc\" (byte " + itoa(badRow) + ")\n"},
 		{Name: "directory", Reason: "a directory given as a file is one clear line",
 			File: dir, Args: []string{"-json"}, Code: 1,
@@ -308,8 +309,11 @@ func Failures(t *testing.T) []Failure {
 			File: Formats("graph.jsonl"), Args: []string{"-json", "-format", "azure-monitor"}, Code: 1,
 			Stderr: "%[2]s:1: format does not match: the records are graph, not azure-monitor\n"},
 		{Name: "UTF-16 position", Reason: "an error in UTF-16 input says in which unit its offset counts",
-			File: "signins.json", Data: utf16, Args: []string{"-json"}, Code: 1,
+			File: "signins.json", Data: utf16, Args: []string{"-json", "-decode-all"}, Code: 1,
 			Stderr: `%[2]s:2: status.errorCode: want an integer, got "abc" (byte ` + itoa(len(lines[0])+64) + " of the UTF-8 transcoding of UTF-16LE input)\n"},
+		{Name: "UTF-16 position, passed over", Reason: "a malformed record no rule can match is reported as the decoder reports it, in UTF-16 input too",
+			File: "signins.json", Data: utf16Cut, Args: []string{"-json"}, Code: 1,
+			Stderr: `%[2]s:2: invalid JSON: unexpected end of record (truncated?) (byte ` + itoa(len(lines[0])+41) + " of the UTF-8 transcoding of UTF-16LE input)\n"},
 	}...)
 }
 
@@ -336,7 +340,7 @@ func gzipFailures(t *testing.T, file, path string, data []byte) []Failure {
 			Stderr: "read %[2]s: gzip: unexpected EOF at compressed byte " + itoa(len(cut)) + ", after " + itoa(whole) + " records\n" +
 				"%[1]s: results are partial (" + itoa(whole) + " records read)\n"},
 		{Name: "truncated gzip, lenient", Reason: "lenient mode skips bad records, not a broken input",
-			File: file, Data: cut, Args: []string{"-json", "-lenient"}, Stdout: prefix, Code: 1,
+			File: file, Data: cut, Args: []string{"-json", "-lenient", "-decode-all"}, Stdout: prefix, Code: 1,
 			Stderr: "%[1]s: " + itoa(whole) + " records read, " + itoa(whole) + " decoded, 0 skipped\n" +
 				"read %[2]s: gzip: unexpected EOF at compressed byte " + itoa(len(cut)) + ", after " + itoa(whole) + " records\n" +
 				"%[1]s: results are partial (" + itoa(whole) + " records read)\n"},
