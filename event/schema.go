@@ -24,6 +24,10 @@ type Schema[E any] struct {
 	// Its errors and its events' named fields must be Decode's. Nil
 	// means the type is always decoded whole.
 	Project func(fields []string) (func(r *Reader, rec Record, e *E) error, error)
+	// ProjectEvent, set with Project, returns what Project's decoder
+	// makes of the record an event was decoded from, from the event: a
+	// copy holding only what the fields read (see [ProjectSignInEvent]).
+	ProjectEvent func(e *E, fields []string) (E, error)
 	// Accepts reports whether records of a kind (as [KindOf] tells it)
 	// are of this type, so that an engine with detections of several
 	// types hands each record to the right decoder. At most one type may
@@ -43,11 +47,12 @@ type Typed[E any] interface {
 // Schema returns the schema of sign-ins. It does not use its receiver.
 func (*SignInEvent) Schema() *Schema[SignInEvent] {
 	return &Schema[SignInEvent]{
-		Name:    "sign-in",
-		Field:   LookupField,
-		Time:    (*SignInEvent).Time,
-		Decode:  (*Reader).Decode,
-		Project: ProjectSignIns,
+		Name:         "sign-in",
+		Field:        LookupField,
+		Time:         (*SignInEvent).Time,
+		Decode:       (*Reader).Decode,
+		Project:      ProjectSignIns,
+		ProjectEvent: ProjectSignInEvent,
 		Accepts: func(kind string) bool {
 			// A record that does not say what it is has always been read
 			// as a sign-in.

@@ -1,6 +1,7 @@
 package event
 
 import (
+	"reflect"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -551,4 +552,44 @@ func readAuthDetails(d *projDecode, data []byte, i int) (int, bool) {
 	}
 	d.ev.AuthenticationDetails = authDetails(ws)
 	return end, true
+}
+
+// ProjectSignInEvent returns a copy of e that holds only what a decoder
+// made by [ProjectSignIns] with the same fields reads from the record e
+// was decoded from: the members the fields read, the event time, and
+// the envelope's format and time; every other member is zero. It lets a
+// test hold a detection's declared fields to what it reads (see
+// detectiontest) on events rather than records. An unknown name is an
+// error wrapping [ErrUnknownField].
+func ProjectSignInEvent(e *SignInEvent, fields []string) (SignInEvent, error) {
+	keys := make(map[string]bool)
+	for _, name := range fields {
+		if _, err := LookupField(name); err != nil {
+			return SignInEvent{}, err
+		}
+		for _, k := range signInFieldKeys(name) {
+			keys[k] = true
+		}
+	}
+	out := *e
+	v := reflect.ValueOf(&out).Elem()
+	t := v.Type()
+	for i := range t.NumField() {
+		key, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ",")
+		if key != "" && key != "-" && !keys[key] {
+			v.Field(i).SetZero()
+		}
+	}
+	env := &out.Envelope
+	for key, dst := range map[string]*string{
+		"@category": &env.Category, "@operationName": &env.OperationName, "@resultType": &env.ResultType,
+		"@resultDescription": &env.ResultDescription, "@callerIpAddress": &env.CallerIPAddress,
+		"@tenantId": &env.TenantID, "@identity": &env.Identity, "@Level": &env.Level, "@location": &env.Location,
+	} {
+		if !keys[key] {
+			*dst = ""
+		}
+	}
+	env.CorrelationID = "" // no field reads it
+	return out, nil
 }

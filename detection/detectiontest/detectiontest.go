@@ -16,6 +16,7 @@ import (
 	"reflect"
 	"regexp"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"time"
 
@@ -48,7 +49,13 @@ type Checkable[E any] interface {
 //     every $token$ of the risk message names an output column), and a
 //     TTP or Anomaly rule has at least one risk object;
 //   - Match neither panics nor modifies the event, and answers the same
-//     twice.
+//     twice;
+//   - a detection that declares the fields it reads ([detection.Fields])
+//     reads no other: on each event projected onto those fields and its
+//     grouping's (as the engine decodes records for it), Match answers
+//     as on the whole event, and the grouping gives the same values.
+//     Pass events it matches, such as its samples, for this check to
+//     bite.
 func Check[E any, P Checkable[E]](d detection.Detection[E], events ...*E) error {
 	if d == nil {
 		return errors.New("nil detection")
@@ -116,7 +123,79 @@ func Check[E any, P Checkable[E]](d detection.Detection[E], events ...*E) error 
 			fail("match: answered %v then %v for the same event", first, again)
 		}
 	}
+	errs = append(errs, checkFields[E, P](d, events)...)
 	return errors.Join(errs...)
+}
+
+// checkFields holds a detection that declares the fields it reads (see
+// detection.Fields) to its declaration: on each event projected onto
+// those fields and the grouping's, as the engine decodes records for it,
+// Match must answer as on the whole event, and the grouping must give
+// the same values.
+func checkFields[E any, P Checkable[E]](d detection.Detection[E], events []*E) []error {
+	fd, ok := any(d).(detection.Fields)
+	if !ok || fd.Fields() == nil {
+		return nil
+	}
+	schema := P(nil).Schema()
+	if schema.ProjectEvent == nil {
+		return nil // the type is always decoded whole
+	}
+	g := d.Grouping()
+	fields := append([]string(nil), fd.Fields()...)
+	type source struct {
+		name string
+		get  func(dst []string, ev *E) []string
+	}
+	var sources []source
+	add := func(field string, eval func(dst []string, ev *E) []string) {
+		switch {
+		case eval != nil:
+			sources = append(sources, source{"an Eval", eval})
+		case field != "" && field != detection.TimeField:
+			if f, err := schema.Field(field); err == nil {
+				fields = append(fields, field)
+				sources = append(sources, source{field, f.Append})
+			}
+		}
+	}
+	for _, b := range g.By {
+		add(b.Field, b.Eval)
+	}
+	for _, st := range g.Stats {
+		add(st.Field, st.Eval)
+	}
+	var errs []error
+	for i, ev := range events {
+		proj, err := schema.ProjectEvent(ev, fields)
+		if err != nil {
+			return []error{fmt.Errorf("fields: %w", err)}
+		}
+		whole, err := match(d, ev)
+		if err != nil {
+			continue // reported by Check
+		}
+		got, err := match(d, &proj)
+		switch {
+		case err != nil:
+			errs = append(errs, fmt.Errorf("fields: on event %d projected onto %q, %w", i, fields, err))
+			continue
+		case got != whole:
+			errs = append(errs, fmt.Errorf("fields: Match answers %v on event %d projected onto its declared fields %q, %v on the whole event: it reads a field it does not declare", got, i, fields, whole))
+			continue
+		case !whole:
+			continue
+		}
+		for _, src := range sources {
+			if a, b := src.get(nil, &proj), src.get(nil, ev); !slices.Equal(a, b) {
+				errs = append(errs, fmt.Errorf("fields: the grouping's %s gives %q on event %d projected onto %q, %q on the whole event: it reads a field the detection does not declare", src.name, a, i, fields, b))
+			}
+		}
+		if len(errs) >= 5 {
+			break // enough to see what is missing
+		}
+	}
+	return errs
 }
 
 func match[E any](d detection.Detection[E], ev *E) (ok bool, err error) {

@@ -89,6 +89,17 @@ func (failedMFAChallenge) Match(ev *event.SignInEvent) bool {
 	return true
 }
 
+// Literals implements detection.Literals: every matching record holds the
+// error code's digits, "500121", as a JSON number or in Log Analytics'
+// ResultType string.
+func (failedMFAChallenge) Literals() []string { return []string{"500121"} }
+
+// Fields implements detection.Fields: what Match and the auth_method and
+// auth_msg evals read.
+func (failedMFAChallenge) Fields() []string {
+	return []string{"status.errorCode", "category", "status.additionalDetails", "authenticationDetails{}.authenticationStepResultDetail", "authenticationDetails{}.authenticationMethod", "mfaDetail.authMethod"}
+}
+
 func (failedMFAChallenge) Grouping() detection.Grouping[event.SignInEvent] {
 	return detection.Grouping[event.SignInEvent]{
 		By: []detection.By[event.SignInEvent]{

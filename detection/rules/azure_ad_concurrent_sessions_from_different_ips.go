@@ -74,6 +74,11 @@ func (azureConcurrentSessions) Match(ev *event.SignInEvent) bool {
 // category, "NonInteractiveUserSignInLogs", verbatim.
 func (azureConcurrentSessions) Literals() []string { return []string{successNonInteractive} }
 
+// Fields implements detection.Fields: what Match reads.
+func (azureConcurrentSessions) Fields() []string {
+	return []string{"category", "status.errorCode", "authenticationDetails{}.succeeded"}
+}
+
 func (azureConcurrentSessions) Grouping() detection.Grouping[event.SignInEvent] {
 	return detection.Grouping[event.SignInEvent]{
 		By: []detection.By[event.SignInEvent]{

@@ -53,6 +53,9 @@ func (azureDeviceCode) Match(ev *event.SignInEvent) bool {
 // authentication protocol, "deviceCode", verbatim.
 func (azureDeviceCode) Literals() []string { return []string{successDeviceCode} }
 
+// Fields implements detection.Fields: what Match reads.
+func (azureDeviceCode) Fields() []string { return []string{"category", "authenticationProtocol"} }
+
 func (azureDeviceCode) Grouping() detection.Grouping[event.SignInEvent] {
 	return detection.Grouping[event.SignInEvent]{
 		By: []detection.By[event.SignInEvent]{

@@ -49,6 +49,9 @@ func (failedForUser) Match(ev *event.SignInEvent) bool { return failedPasswordMa
 // Literals implements detection.Literals, for the engine's prefilter.
 func (failedForUser) Literals() []string { return failedLiterals() }
 
+// Fields implements detection.Fields: what failedPasswordMatch reads.
+func (failedForUser) Fields() []string { return failedFields() }
+
 func (failedForUser) Grouping() detection.Grouping[event.SignInEvent] {
 	return detection.Grouping[event.SignInEvent]{
 		By: []detection.By[event.SignInEvent]{

@@ -49,6 +49,9 @@ func (failedFromIP) Match(ev *event.SignInEvent) bool { return failedPasswordMat
 // Literals implements detection.Literals, for the engine's prefilter.
 func (failedFromIP) Literals() []string { return failedLiterals() }
 
+// Fields implements detection.Fields: what failedPasswordMatch reads.
+func (failedFromIP) Fields() []string { return failedFields() }
+
 func (failedFromIP) Grouping() detection.Grouping[event.SignInEvent] {
 	return detection.Grouping[event.SignInEvent]{
 		By: []detection.By[event.SignInEvent]{

@@ -60,6 +60,16 @@ func (deniedMFARequests) Match(ev *event.SignInEvent) bool {
 		ev.Envelope.OperationName == mfaSignInActivity
 }
 
+// Literals implements detection.Literals: every matching record holds the
+// error code's digits, "500121", as a JSON number or in Log Analytics'
+// ResultType string.
+func (deniedMFARequests) Literals() []string { return []string{"500121"} }
+
+// Fields implements detection.Fields: what Match reads.
+func (deniedMFARequests) Fields() []string {
+	return []string{"status.errorCode", "status.additionalDetails", "category", "operationName"}
+}
+
 func (deniedMFARequests) Grouping() detection.Grouping[event.SignInEvent] {
 	return detection.Grouping[event.SignInEvent]{
 		By: []detection.By[event.SignInEvent]{

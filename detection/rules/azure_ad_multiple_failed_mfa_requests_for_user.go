@@ -71,6 +71,16 @@ func (failedMFARequests) Match(ev *event.SignInEvent) bool {
 	return d != "" && d != mfaUserDeclined
 }
 
+// Literals implements detection.Literals: every matching record holds the
+// error code's digits, "500121", as a JSON number or in Log Analytics'
+// ResultType string.
+func (failedMFARequests) Literals() []string { return []string{"500121"} }
+
+// Fields implements detection.Fields: what Match reads.
+func (failedMFARequests) Fields() []string {
+	return []string{"status.errorCode", "status.additionalDetails", "category", "operationName"}
+}
+
 func (failedMFARequests) Grouping() detection.Grouping[event.SignInEvent] {
 	return detection.Grouping[event.SignInEvent]{
 		By: []detection.By[event.SignInEvent]{

@@ -58,6 +58,9 @@ func (usersFailingFromIP) Match(ev *event.SignInEvent) bool { return failedPassw
 // Literals implements detection.Literals, for the engine's prefilter.
 func (usersFailingFromIP) Literals() []string { return failedLiterals() }
 
+// Fields implements detection.Fields: what failedPasswordMatch reads.
+func (usersFailingFromIP) Fields() []string { return failedFields() }
+
 func (usersFailingFromIP) Grouping() detection.Grouping[event.SignInEvent] {
 	return detection.Grouping[event.SignInEvent]{
 		By: []detection.By[event.SignInEvent]{

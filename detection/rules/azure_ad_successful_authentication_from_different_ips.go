@@ -65,6 +65,11 @@ func (azureSuccessDifferentIPs) Match(ev *event.SignInEvent) bool {
 // category, "SignInLogs", verbatim.
 func (azureSuccessDifferentIPs) Literals() []string { return []string{successInteractive} }
 
+// Fields implements detection.Fields: what Match reads.
+func (azureSuccessDifferentIPs) Fields() []string {
+	return []string{"category", "authenticationDetails{}.succeeded"}
+}
+
 func (azureSuccessDifferentIPs) Grouping() detection.Grouping[event.SignInEvent] {
 	return detection.Grouping[event.SignInEvent]{
 		By: []detection.By[event.SignInEvent]{

@@ -59,6 +59,11 @@ func (azureSingleFactor) Match(ev *event.SignInEvent) bool {
 // authentication requirement, "singleFactorAuthentication", verbatim.
 func (azureSingleFactor) Literals() []string { return []string{successSingleFactor} }
 
+// Fields implements detection.Fields: what Match reads.
+func (azureSingleFactor) Fields() []string {
+	return []string{"category", "authenticationRequirement", "authenticationDetails{}.succeeded"}
+}
+
 func (azureSingleFactor) Grouping() detection.Grouping[event.SignInEvent] {
 	return detection.Grouping[event.SignInEvent]{
 		By: []detection.By[event.SignInEvent]{

@@ -76,6 +76,9 @@ func (unusualFailedFromIP) Match(ev *event.SignInEvent) bool { return failedPass
 // Literals implements detection.Literals, for the engine's prefilter.
 func (unusualFailedFromIP) Literals() []string { return failedLiterals() }
 
+// Fields implements detection.Fields: what failedPasswordMatch reads.
+func (unusualFailedFromIP) Fields() []string { return failedFields() }
+
 func (unusualFailedFromIP) Grouping() detection.Grouping[event.SignInEvent] {
 	return detection.Grouping[event.SignInEvent]{
 		By: []detection.By[event.SignInEvent]{

@@ -42,6 +42,13 @@ func (azureConsentDenied) Match(ev *event.SignInEvent) bool {
 	return c != nil && *c == 65004 && ev.Envelope.OperationName == mfaSignInActivity
 }
 
+// Literals implements detection.Literals: every matching record holds the
+// error code's digits, as a JSON number or in Log Analytics' ResultType.
+func (azureConsentDenied) Literals() []string { return []string{"65004"} }
+
+// Fields implements detection.Fields: what Match reads.
+func (azureConsentDenied) Fields() []string { return []string{"status.errorCode", "operationName"} }
+
 func (azureConsentDenied) Grouping() detection.Grouping[event.SignInEvent] {
 	return detection.Grouping[event.SignInEvent]{
 		By: []detection.By[event.SignInEvent]{

@@ -101,6 +101,7 @@ func AzureADAzureHoundUserAgentDetected(locate IPLocator) detection.Rule {
 		},
 		Group: azureHoundGrouping[event.SignInEvent](cims, "userAgent", then),
 		Lits:  []string{"NonInteractiveUserSignInLogs"},
+		Reads: []string{"category", "userAgent"},
 		Info:  meta,
 	}
 	return detection.Union(detection.Of(graph), detection.Of(signIns))

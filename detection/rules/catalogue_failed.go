@@ -49,6 +49,12 @@ func failedPasswordMatch(ev *event.SignInEvent) bool {
 // Log Analytics' resultType.
 func failedLiterals() []string { return []string{"50126"} }
 
+// failedFields are the fields failedPasswordMatch reads (see
+// detection.Fields).
+func failedFields() []string {
+	return []string{"category", "status.errorCode", "authenticationDetails{}.succeeded"}
+}
+
 // failedHowToImplement is escudo's note on the data the four rules need.
 const failedHowToImplement = "The search needs Microsoft Entra ID interactive sign-in logs (category SignInLogs) with their authentication details: " +
 	"in Splunk, sign-in logs sent by Azure Monitor diagnostic settings to an Event Hub and ingested with the Splunk Add-on for Microsoft Cloud Services " +

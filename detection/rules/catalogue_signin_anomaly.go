@@ -152,7 +152,8 @@ func AzureADMultiSourceFailedAuthenticationsSpike() detection.Detection[event.Si
 				{Column: "uniqueUserAgents", Op: detection.Equal, Value: 1},
 			},
 		},
-		Lits: failedLiterals(),
+		Lits:  failedLiterals(),
+		Reads: failedFields(),
 		Info: detection.Meta{
 			ID: "116e11a9-63ea-41eb-a66a-6a13bdc7d2c7", Name: "Azure AD Multi-Source Failed Authentications Spike",
 			Version: 9, Date: "2025-05-02", Author: "Splunk (ESCU content); escudo implementation",
@@ -271,7 +272,8 @@ func AzureADMultipleAppIDsAndUserAgentsAuthenticationSpike() detection.Detection
 		},
 		// Every match holds its authentication requirement
 		// (singleFactorAuthentication) or its MFA detail verbatim.
-		Lits: []string{successSingleFactor, anomalyMFARequired},
+		Lits:  []string{successSingleFactor, anomalyMFARequired},
+		Reads: []string{"category", "operationName", "authenticationRequirement", "status.additionalDetails", "authenticationDetails{}.succeeded"},
 		Info: detection.Meta{
 			ID: "5d8bb1f0-f65a-4b4e-af2e-fcdb88276314", Name: "Azure AD Multiple AppIDs and UserAgents Authentication Spike",
 			Version: 10, Date: "2025-05-02", Author: "Splunk (ESCU content); escudo implementation",
@@ -359,7 +361,8 @@ func AzureADServicePrincipalAuthentication() detection.Detection[event.SignInEve
 		},
 		// The category is in every Azure Monitor record of it and in the
 		// Log Analytics table name AADServicePrincipalSignInLogs.
-		Lits: []string{anomalyServicePrincipal},
+		Lits:  []string{anomalyServicePrincipal},
+		Reads: []string{"operationName", "category"},
 		Info: detection.Meta{
 			ID: "5a2ec401-60bb-474e-b936-1e66e7aa4060", Name: "Azure AD Service Principal Authentication",
 			Version: 8, Date: "2025-05-02", Author: "Splunk (ESCU content); escudo implementation",
@@ -430,7 +433,8 @@ func AzureADSuccessfulPowerShellAuthentication() detection.Detection[event.SignI
 			Stats:    anomalyTimes(),
 			FillNull: true,
 		},
-		Lits: []string{anomalyPowerShell},
+		Lits:  []string{anomalyPowerShell},
+		Reads: []string{"category", "appDisplayName", "authenticationDetails{}.succeeded"},
 		Info: detection.Meta{
 			ID: "62f10052-d7b3-4e48-b57b-56f8e3ac7ceb", Name: "Azure AD Successful PowerShell Authentication",
 			Version: 9, Date: "2025-05-02", Author: "Splunk (ESCU content); escudo implementation",

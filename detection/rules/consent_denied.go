@@ -37,6 +37,9 @@ func (consentDenied) Match(ev *event.SignInEvent) bool {
 // Analytics Status) or inside Log Analytics' ResultType string.
 func (consentDenied) Literals() []string { return []string{"65004"} }
 
+// Fields implements detection.Fields: what Match reads.
+func (consentDenied) Fields() []string { return []string{"status.errorCode"} }
+
 func (consentDenied) Grouping() detection.Grouping[event.SignInEvent] {
 	return detection.Grouping[event.SignInEvent]{
 		By: []detection.By[event.SignInEvent]{

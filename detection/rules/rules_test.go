@@ -1,8 +1,10 @@
 package rules_test
 
 import (
+	"bytes"
 	"context"
 	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -11,15 +13,47 @@ import (
 	"github.com/escudo-dev/escudo/detection/detectiontest"
 	"github.com/escudo-dev/escudo/detection/rules"
 	"github.com/escudo-dev/escudo/event"
+	"github.com/escudo-dev/escudo/internal/signingen"
 	"github.com/escudo-dev/escudo/risk"
 )
 
 // TestConformance checks every built-in rule's metadata, grouping and
-// RBA spec, and that its Match is safe.
+// RBA spec, that its Match is safe, and that it reads no field it does
+// not declare: over every sign-in sample of the repository (each rule's
+// firing cases and near misses) and generated sign-ins.
 func TestConformance(t *testing.T) {
+	evs := []*event.SignInEvent{detectiontest.Full()}
+	paths, err := filepath.Glob(testdata("*", "signins.jsonl"))
+	if err != nil || len(paths) == 0 {
+		t.Fatalf("no sign-in samples: %v", err)
+	}
+	var gen bytes.Buffer
+	f, err := signingen.ParseFormat("azure-monitor-lines")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := signingen.Generate(&gen, signingen.Options{N: 1000, Seed: 5, Format: f}); err != nil {
+		t.Fatal(err)
+	}
+	inputs := [][]byte{gen.Bytes()}
+	for _, p := range paths {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		inputs = append(inputs, data)
+	}
+	for _, data := range inputs {
+		for ev, err := range event.NewReader(bytes.NewReader(data)).All() {
+			if err != nil {
+				t.Fatal(err)
+			}
+			evs = append(evs, &ev)
+		}
+	}
 	for _, d := range rules.SignIns() {
 		t.Run(d.Meta().Name, func(t *testing.T) {
-			if err := detectiontest.Check(d, detectiontest.Full()); err != nil {
+			if err := detectiontest.Check(d, evs...); err != nil {
 				t.Error(err)
 			}
 		})
