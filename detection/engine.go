@@ -1,7 +1,6 @@
 package detection
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -222,50 +221,6 @@ func NewEngine(opts Options, rules ...Rule) (*Engine, error) {
 // decoding them: Options.DecodeAll is not set and every detection
 // declares literals (see [Literals]).
 func (e *Engine) Prefiltering() bool { return e.literals != nil }
-
-// prefilterLiterals is the union of the detections' literals, or nil when
-// some detection declares none (then every record must be decoded).
-func prefilterLiterals(rules []Rule) [][]byte {
-	var lits [][]byte
-	seen := make(map[string]bool)
-	for _, d := range rules {
-		l, ok := d.Detection().(Literals)
-		if !ok {
-			return nil
-		}
-		ls := l.Literals()
-		if len(ls) == 0 {
-			return nil
-		}
-		for _, s := range ls {
-			if s == "" {
-				return nil // an empty literal is in every record
-			}
-			if !seen[s] {
-				seen[s] = true
-				lits = append(lits, []byte(s))
-			}
-		}
-	}
-	return lits
-}
-
-// escape is what starts a JSON \u escape of an ASCII character.
-var escape = []byte(`\u00`)
-
-// mayMatch reports whether a record must be decoded: it holds a literal,
-// or an escape that could hide one. Without a prefilter, every record may.
-func (e *Engine) mayMatch(data []byte) bool {
-	if e.literals == nil {
-		return true
-	}
-	for _, l := range e.literals {
-		if bytes.Contains(data, l) {
-			return true
-		}
-	}
-	return bytes.Contains(data, escape)
-}
 
 // passedOver is the part of a record the prefilter passes over: none.
 const passedOver = -2

@@ -142,6 +142,7 @@ func (e *Engine) produce(inputs iter.Seq[*event.Reader], free <-chan *batch, tod
 		return
 	}
 	var n uint // records framed
+	lits := e.search()
 	for r := range inputs {
 		for {
 			n++
@@ -192,7 +193,7 @@ func (e *Engine) produce(inputs iter.Seq[*event.Reader], free <-chan *batch, tod
 				return
 			case err != nil: // a framing error, such as a record too long
 				cur.recs = append(cur.recs, batchRecord{err: err})
-			case !e.mayMatch(rec.Data):
+			case !lits.mayMatch(rec.Data):
 				// Passed over, but checked by a worker, which is where
 				// the time goes.
 				start := len(cur.data)

@@ -79,6 +79,7 @@ func (e *Engine) single(ctx context.Context, s *run, sr *singleRun, inputs iter.
 		}
 		return true
 	}
+	lits := e.search()
 	var cur *event.Reader
 	// end records where the input being read stands, for the results.
 	end := func(partial bool, stop error) (bool, error, bool) {
@@ -121,7 +122,7 @@ func (e *Engine) single(ctx context.Context, s *run, sr *singleRun, inputs iter.
 			s.counts.Records++
 			k := -1
 			if err == nil {
-				if e.mayMatch(rec.Data) {
+				if lits.mayMatch(rec.Data) {
 					var kind string
 					if k, kind = e.route(rec); k < 0 {
 						err = &event.OtherKindError{Source: r.Name, Line: rec.Line, Offset: rec.Offset, Kind: kind}
