@@ -9,8 +9,12 @@ package event
 //
 // Check holds a record to JSON's grammar where decoding may not: the
 // decoder passes over some malformed values of fields it does not read,
-// which Check refuses. Like Decode, it does not change the Reader and is
-// safe for concurrent use.
+// which Check refuses. One difference in what is said: a problem inside
+// a Log Analytics dynamic column (Status, DeviceDetail, ...) that the
+// decoder passed over is reported by Decode from the column (goccy's
+// message, or an offset from the record's start), by Check at the
+// problem, in the same column. Like Decode, Check does not change the
+// Reader and is safe for concurrent use.
 func (r *Reader) Check(rec Record) error {
 	if wellFormed(rec.Data) {
 		return nil

@@ -3,7 +3,9 @@ package event
 import (
 	"bufio"
 	"bytes"
+	"encoding/binary"
 	stdjson "encoding/json"
+	"math/bits"
 	"os"
 	"path/filepath"
 	"strings"
@@ -17,6 +19,39 @@ const (
 	// scanSampleFile holds real sign-ins, one a line.
 	scanSampleFile = "../testdata/o365_user_consent_denied_for_oauth_application/signins.jsonl"
 )
+
+// TestStringSpecial checks the SWAR test against the byte-by-byte one for
+// every pair of byte values at every pair of positions in a word, over
+// backgrounds of plain ASCII and of bytes of 0x80 and above: the lowest
+// bit it sets is the first special byte's, and it sets none without one.
+func TestStringSpecial(t *testing.T) {
+	special := func(c byte) bool { return c == '"' || c == '\\' || c < 0x20 }
+	for _, bg := range []byte{'a', ' ', '!', '#', 0x7f, 0x80, 0xa2, 0xdc, 0xff} {
+		for p := 0; p < 8; p++ {
+			for q := p; q < 8; q++ {
+				for b1 := 0; b1 < 256; b1++ {
+					for b2 := 0; b2 < 256; b2 += 1 + 6*(q-p) { // fewer pairs far apart
+						var w [8]byte
+						for k := range w {
+							w[k] = bg
+						}
+						w[p], w[q] = byte(b1), byte(b2)
+						want := 8
+						for k, c := range w {
+							if special(c) {
+								want = k
+								break
+							}
+						}
+						if got := bits.TrailingZeros64(stringSpecial(binary.LittleEndian.Uint64(w[:]))) >> 3; got != want {
+							t.Fatalf("stringSpecial(%q): first special byte %d, want %d", w, got, want)
+						}
+					}
+				}
+			}
+		}
+	}
+}
 
 func TestSkipSpace(t *testing.T) {
 	for _, tc := range []struct {
