@@ -8,6 +8,7 @@ import (
 	"math/bits"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -361,8 +362,9 @@ func FuzzWellFormed(f *testing.F) {
 	})
 }
 
-// scanSeeds returns the fuzz seeds: the records of the sample and of
-// the format files in ../testdata, and edge cases.
+// scanSeeds returns the fuzz seeds: the records of the Reader's fuzz
+// corpus, of the sample and of the format files in ../testdata, and edge
+// cases.
 func scanSeeds(tb testing.TB) [][]byte {
 	seeds := [][]byte{
 		[]byte(scanRecA), []byte(scanRecB), []byte(`{}`), []byte(` {"a":[1,-0.5e+3,true,false,null,"\u00e9\n"]} `),
@@ -372,6 +374,30 @@ func scanSeeds(tb testing.TB) [][]byte {
 	files := []string{scanSampleFile}
 	for _, name := range []string{"graph.jsonl", "graph-quirks.jsonl", "azure-monitor-blob.jsonl", "azure-monitor-quirks.jsonl", "log-analytics.jsonl"} {
 		files = append(files, filepath.Join("..", "testdata", "formats", name))
+	}
+	// The inputs of the Reader's fuzz corpus, one record a line.
+	corpus, err := filepath.Glob(filepath.Join("testdata", "fuzz", "FuzzReader*", "*"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	for _, name := range corpus {
+		data, err := os.ReadFile(name)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		for line := range bytes.Lines(data) {
+			lit, ok := bytes.CutPrefix(bytes.TrimSpace(line), []byte("[]byte("))
+			if !ok {
+				continue
+			}
+			in, err := strconv.Unquote(string(bytes.TrimSuffix(lit, []byte(")"))))
+			if err != nil {
+				tb.Fatalf("%s: %v", name, err)
+			}
+			for rec := range strings.Lines(in) {
+				seeds = append(seeds, []byte(strings.TrimRight(rec, "\r\n")))
+			}
+		}
 	}
 	for _, name := range files {
 		data, err := os.ReadFile(name)
