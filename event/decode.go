@@ -45,20 +45,45 @@ func decodeRecord(source string, rec Record, sets func(Format) (top, nested keyS
 	if p := checkObject(rec.Data); p != nil {
 		return locate(source, rec, p)
 	}
-	data, fixed := rec.Data, []int(nil)
-	if !utf8.Valid(data) {
-		data, fixed = replaceInvalidUTF8(data)
-	}
-	f := rec.Format
-	if f == Auto {
-		f, _ = detectFormat(rec.Data)
-	}
-	top, nested := sets(f)
-	if p := byFormat(f, maskCaseVariants(data, top, nested)); p != nil {
+	f, data, fixed := decoderInput(rec, sets)
+	if p := byFormat(f, data); p != nil {
 		p.off = originalOffset(p.off, fixed)
 		return locate(source, rec, p)
 	}
 	return nil
+}
+
+// decoderInput returns the record's format and the text its decoders
+// read: invalid UTF-8 replaced, case variants of keys masked (sets gives
+// the key sets per format), with where replacements start (for
+// originalOffset).
+func decoderInput(rec Record, sets func(Format) (top, nested keySet)) (f Format, data []byte, fixed []int) {
+	data = rec.Data
+	if !utf8.Valid(data) {
+		data, fixed = replaceInvalidUTF8(data)
+	}
+	f = rec.Format
+	if f == Auto {
+		f, _ = detectFormat(rec.Data)
+	}
+	top, nested := sets(f)
+	return f, maskCaseVariants(data, top, nested), fixed
+}
+
+// syntaxError returns the error decodeRecord reports for a record that
+// is not a well-formed JSON object, or nil for one that is: the walker's
+// first problem in the text the decoders read, located in the input.
+func syntaxError(source string, rec Record, sets func(Format) (top, nested keySet)) error {
+	if p := checkObject(rec.Data); p != nil {
+		return locate(source, rec, p)
+	}
+	_, data, fixed := decoderInput(rec, sets)
+	p := walk(data, nil)
+	if p == nil {
+		return nil
+	}
+	p.off = originalOffset(p.off, fixed)
+	return locate(source, rec, p)
 }
 
 // replaceInvalidUTF8 replaces each byte of invalid UTF-8 with U+FFFD, as

@@ -296,7 +296,11 @@ func (w *walker) number() {
 		}
 		return n
 	}
-	if digits() == 0 {
+	// RFC 8259: a leading zero is the whole integer part, so in 01 the
+	// number is 0 and the 1 is out of place, as encoding/json says.
+	if w.pos < len(d) && d[w.pos] == '0' {
+		w.pos++
+	} else if digits() == 0 {
 		w.numberFail()
 		return
 	}

@@ -108,6 +108,43 @@ func topLevelString(data []byte, key string) (value string, found bool) {
 			}
 			return "", true
 		}
-		return string(v), true
+		return kindName(v), true
 	}
+}
+
+// kindName returns v as a string, without allocating for the categories
+// and tables the readers know: the kind of every record is told, and
+// most records are of a known kind.
+func kindName(v []byte) string {
+	switch string(v) {
+	case "SignInLogs":
+		return "SignInLogs"
+	case "NonInteractiveUserSignInLogs":
+		return "NonInteractiveUserSignInLogs"
+	case "ServicePrincipalSignInLogs":
+		return "ServicePrincipalSignInLogs"
+	case "ManagedIdentitySignInLogs":
+		return "ManagedIdentitySignInLogs"
+	case "ADFSSignInLogs":
+		return "ADFSSignInLogs"
+	case "SigninLogs":
+		return "SigninLogs"
+	case "AADNonInteractiveUserSignInLogs":
+		return "AADNonInteractiveUserSignInLogs"
+	case "AADServicePrincipalSignInLogs":
+		return "AADServicePrincipalSignInLogs"
+	case "AADManagedIdentitySignInLogs":
+		return "AADManagedIdentitySignInLogs"
+	case "AuditLogs":
+		return "AuditLogs"
+	case "RiskyUsers":
+		return "RiskyUsers"
+	case "UserRiskEvents":
+		return "UserRiskEvents"
+	case "MicrosoftGraphActivityLogs":
+		return "MicrosoftGraphActivityLogs"
+	case "ProvisioningLogs":
+		return "ProvisioningLogs"
+	}
+	return string(v)
 }

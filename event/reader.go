@@ -213,7 +213,13 @@ func isDecodeError(err error) bool {
 // Decode does not change the Reader and is safe for concurrent use, so
 // records may be decoded on several goroutines.
 func (r *Reader) Decode(rec Record, ev *SignInEvent) error {
-	err := decode(r.Name, rec, ev)
+	return r.fixDecodeError(rec, decode(r.Name, rec, ev))
+}
+
+// fixDecodeError completes a *DecodeError about rec with what only the
+// Reader knows: the input's encoding, and for a CSV export the row and
+// the column's name. Other errors are returned as they are.
+func (r *Reader) fixDecodeError(rec Record, err error) error {
 	if de, ok := err.(*DecodeError); ok {
 		de.Encoding = r.encoding
 		if r.csv != nil {

@@ -356,7 +356,7 @@ func (d *projDecode) str(dst *string, data []byte, i int) (int, bool) {
 		}
 		return end, d.keep(dst, i+1, end-1)
 	case 'n':
-		return lit(data, i, "null")
+		return skipValue(data, i)
 	}
 	return 0, false
 }
@@ -369,7 +369,7 @@ func flex(dst func(d *projDecode) *string) func(d *projDecode, data []byte, i in
 		case '"':
 			return d.str(dst(d), data, i)
 		case 'n':
-			return lit(data, i, "null")
+			return skipValue(data, i)
 		}
 		end, ok := skipValue(data, i)
 		return end, ok && d.keep(dst(d), i, end)
@@ -379,7 +379,7 @@ func flex(dst func(d *projDecode) *string) func(d *projDecode, data []byte, i in
 // int32p reads an integer (or null) into the pointer dst gives.
 func (d *projDecode) int32p(data []byte, i int, slot *int32, dst **int32) (int, bool) {
 	if data[i] == 'n' {
-		return lit(data, i, "null")
+		return skipValue(data, i)
 	}
 	end, ok := skipValue(data, i)
 	if !ok {
@@ -475,7 +475,7 @@ func signInMembers() []memberOf {
 		{key: "isInteractive", read: func(d *projDecode, data []byte, i int) (int, bool) {
 			switch {
 			case data[i] == 'n':
-				return lit(data, i, "null")
+				return skipValue(data, i)
 			case data[i] == 't':
 				d.scalar().interactive = true
 			case data[i] != 'f':
@@ -552,7 +552,7 @@ func statusMembers() []memberOf {
 func readStatus(d *projDecode, data []byte, i int) (int, bool) {
 	switch data[i] {
 	case 'n':
-		return lit(data, i, "null")
+		return skipValue(data, i)
 	case '{':
 	default:
 		return 0, false
@@ -566,7 +566,7 @@ func readStatus(d *projDecode, data []byte, i int) (int, bool) {
 func readAuthDetails(d *projDecode, data []byte, i int) (int, bool) {
 	switch data[i] {
 	case 'n':
-		return lit(data, i, "null")
+		return skipValue(data, i)
 	case '[':
 	default:
 		return 0, false
@@ -604,7 +604,7 @@ func readAuthDetails(d *projDecode, data []byte, i int) (int, bool) {
 		var ok bool
 		switch data[j] {
 		case 'n':
-			j, ok = lit(data, j, "null")
+			j, ok = skipValue(data, j)
 		case '{':
 			d.step = &steps[k]
 			j, ok = d.object(data, j, d.p.steps)
@@ -637,7 +637,7 @@ func stepMembers() []memberOf {
 		{key: "succeeded", read: func(d *projDecode, data []byte, i int) (int, bool) {
 			switch data[i] {
 			case 'n':
-				return lit(data, i, "null")
+				return skipValue(data, i)
 			case 't', 'f':
 				end, ok := skipValue(data, i)
 				if !ok {
