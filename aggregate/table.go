@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"iter"
 	"slices"
 	"strings"
 	"time"
@@ -423,49 +424,87 @@ func (t *Table) stat(i, j int) Value {
 	return g.count.result(s.Func)
 }
 
-// rows returns the rows of the groups keep accepts, sorted.
-func (t *Table) rows(keep func(i int) bool) []Row {
-	kept := make([]int, 0, len(t.groups))
+// Sorted yields, one at a time, the rows [Table.RowsFunc] returns for
+// keep, in the same order: the table holds only the order of the groups
+// meanwhile, not every row, so that a caller that turns each row into
+// output and drops it needs memory for one row rather than all of them.
+// Each row is as RowsFunc makes it and stays valid after the iteration.
+// Adding to the table while ranging over Sorted is not allowed; once the
+// iteration ends, the table may be changed and ranged over again. A nil
+// keep accepts every group.
+func (t *Table) Sorted(keep func(Group) bool) iter.Seq[Row] {
+	return func(yield func(Row) bool) {
+		var k func(int) bool
+		if keep != nil {
+			k = func(i int) bool { return keep(Group{t: t, i: i}) }
+		}
+		for _, gi := range t.order(k) {
+			var r Row
+			t.fill(&r, gi, make([]string, len(t.by)), make([]Value, len(t.specs)))
+			if !yield(r) {
+				return
+			}
+		}
+	}
+}
+
+// order returns the positions of the groups keep accepts, sorted by key.
+func (t *Table) order(keep func(i int) bool) []int32 {
+	kept := make([]int32, 0, len(t.groups))
 	for i := range t.groups {
 		if keep == nil || keep(i) {
-			kept = append(kept, i)
+			kept = append(kept, int32(i))
 		}
 	}
 	// Sort the group indices on their encoded keys, then make the rows
 	// in order, rather than moving rows around.
-	slices.SortFunc(kept, func(a, b int) int { return compareKeys(t.groups[a].key, t.groups[b].key) })
+	slices.SortFunc(kept, func(a, b int32) int { return compareKeys(t.groups[a].key, t.groups[b].key) })
+	return kept
+}
+
+// fill makes r the row of group gi, with key and stats (each as long as
+// the BY columns and specs) for its Key and Stats.
+func (t *Table) fill(r *Row, gi int32, key []string, stats []Value) {
+	g := &t.groups[gi]
+	if len(t.by) > 0 {
+		r.Key = key
+		decodeKey(r.Key, g.key)
+	}
+	r.Count = g.count.n
+	r.First = g.first.at().time()
+	r.Last = g.last.at().time()
+	switch {
+	case t.stats:
+		r.Stats = stats
+		for j := range t.specs {
+			r.Stats[j] = t.stat(int(gi), j)
+		}
+	case len(t.fields) > 0:
+		r.Values = make([][]string, len(t.fields))
+		for f := range t.fields {
+			r.Values[f] = t.cols[f].result(int(gi), Values).List
+		}
+	}
+}
+
+// rows returns the rows of the groups keep accepts, sorted.
+func (t *Table) rows(keep func(i int) bool) []Row {
+	kept := t.order(keep)
 	rows := make([]Row, len(kept))
 	// All keys share one backing array, capped per row so that appending
 	// to one row's Key cannot overwrite the next. The same for Stats.
-	nb := len(t.by)
+	nb, ns := len(t.by), len(t.specs)
 	keys := make([]string, len(kept)*nb)
 	var stats []Value
 	if t.stats {
-		stats = make([]Value, len(kept)*len(t.specs))
+		stats = make([]Value, len(kept)*ns)
 	}
 	for i, gi := range kept {
-		g := &t.groups[gi]
-		r := &rows[i]
-		if nb > 0 {
-			r.Key = keys[i*nb : (i+1)*nb : (i+1)*nb]
-			decodeKey(r.Key, g.key)
+		var st []Value
+		if t.stats {
+			st = stats[i*ns : (i+1)*ns : (i+1)*ns]
 		}
-		r.Count = g.count.n
-		r.First = g.first.at().time()
-		r.Last = g.last.at().time()
-		switch {
-		case t.stats:
-			ns := len(t.specs)
-			r.Stats = stats[i*ns : (i+1)*ns : (i+1)*ns]
-			for j := range t.specs {
-				r.Stats[j] = t.stat(gi, j)
-			}
-		case len(t.fields) > 0:
-			r.Values = make([][]string, len(t.fields))
-			for f := range t.fields {
-				r.Values[f] = t.cols[f].result(gi, Values).List
-			}
-		}
+		t.fill(&rows[i], gi, keys[i*nb:(i+1)*nb:(i+1)*nb], st)
 	}
 	return rows
 }

@@ -275,7 +275,8 @@ func (e *Engine) Columns(detection string) []string {
 type Result struct {
 	// Findings holds the findings of every detection, in the engine's
 	// detection order; within a detection, rows are sorted by their BY
-	// values, bytewise, in BY order.
+	// values, bytewise, in BY order. It is nil in a result of
+	// [Engine.RunLazy], whose findings [Result.All] makes.
 	Findings []Finding
 	// Counts is the accounting of the input: every record was decoded or
 	// is counted as bad.
@@ -290,6 +291,7 @@ type Result struct {
 	Partial bool
 
 	engine *Engine // for Risk
+	run    *run    // the groups of a lazy result, which All turns into findings
 }
 
 // Risk returns the risk events of the result's findings, in finding
@@ -298,8 +300,58 @@ func (r *Result) Risk() []risk.Event {
 	if r.engine == nil {
 		return nil
 	}
-	out, _ := r.engine.Risk(r.Findings...)
+	if r.run == nil {
+		out, _ := r.engine.Risk(r.Findings...)
+		return out
+	}
+	var out []risk.Event
+	for f, err := range r.All() {
+		if err == nil {
+			ev, _ := r.engine.Risk(f)
+			out = append(out, ev...)
+		}
+	}
 	return out
+}
+
+// All returns the result's findings, in the order of Findings. For a
+// result of [Engine.Run] it ranges over Findings, and every error is nil.
+// For a result of [Engine.RunLazy] it makes them from the run's groups
+// as it goes, one detection after the other, so that a caller that writes
+// each finding out and drops it holds one finding at a time rather than
+// all of them (a detection with a Then stage or a suppression hook still
+// makes its findings together, since the stage sees them all). There, a
+// detection whose Then stage or suppression hook panics yields no
+// finding but one pair with a zero Finding and its *[PanicError], as
+// Run reports it; the other detections' findings follow. Each range
+// over All makes the findings anew.
+func (r *Result) All() iter.Seq2[Finding, error] {
+	return func(yield func(Finding, error) bool) {
+		if r.run == nil {
+			for _, f := range r.Findings {
+				if !yield(f, nil) {
+					return
+				}
+			}
+			return
+		}
+		r.run.each(yield)
+	}
+}
+
+// RunLazy is [Engine.Run] that leaves the findings in the run's groups
+// until they are asked for: Result.Findings is nil, and [Result.All]
+// makes the findings as it is ranged over, in the order Run gives them.
+// A run with many findings, such as one per distinct user, then never
+// holds them all at once: a caller that writes each one out as All
+// yields it needs memory for the groups and one finding. The returned
+// error is Run's, less the panics of Then stages and suppression hooks,
+// which All yields. The result holds the run's groups for as long as it
+// is kept.
+func (e *Engine) RunLazy(ctx context.Context, inputs ...*event.Reader) (*Result, error) {
+	s := e.newRun()
+	partial, stop := e.pipeline(ctx, s, slices.Values(inputs))
+	return s.finishLazy(partial, stop)
 }
 
 // Risk is the risk stage: it returns the risk events of findings, in
@@ -522,35 +574,84 @@ func (r *rule) guard(stage string, fn func()) (perr *PanicError) {
 // finish turns the tables into findings.
 func (s *run) finish(partial bool, stop error) (*Result, error) {
 	res := &Result{Counts: s.counts, OtherKinds: s.kinds, Errors: s.errs, Partial: partial, engine: s.e}
+	s.each(func(f Finding, err error) bool {
+		if err != nil {
+			s.panics = append(s.panics, err)
+		} else {
+			res.Findings = append(res.Findings, f)
+		}
+		return true
+	})
+	errs := append([]error{stop}, s.panics...)
+	return res, errors.Join(errs...)
+}
+
+// finishLazy is finish for RunLazy: the result keeps the tables, and
+// All turns them into findings.
+func (s *run) finishLazy(partial bool, stop error) (*Result, error) {
+	res := &Result{Counts: s.counts, OtherKinds: s.kinds, Errors: s.errs, Partial: partial, engine: s.e, run: s}
+	errs := append([]error{stop}, s.panics...)
+	return res, errors.Join(errs...)
+}
+
+// each yields the findings of every live detection, in order, or for a
+// detection whose Then stage or suppression hook panics, its
+// *PanicError alone. It reports whether yield asked for more.
+func (s *run) each(yield func(Finding, error) bool) bool {
 	for i, r := range s.e.rules {
 		rs := &s.rules[i]
 		if rs.dead {
 			continue
 		}
+		if r.then == nil && r.suppress == nil {
+			// Nothing needs the findings together: make them one at a
+			// time.
+			for f := range r.stream(rs.table, s.e.loc) {
+				if !yield(f, nil) {
+					return false
+				}
+			}
+			continue
+		}
 		kept, perr := r.findings(rs.table, s.e.loc)
 		if perr != nil {
 			// A detection that panics reports no findings at all.
-			s.panics = append(s.panics, perr)
+			if !yield(Finding{}, perr) {
+				return false
+			}
 			continue
 		}
-		res.Findings = append(res.Findings, kept...)
+		for _, f := range kept {
+			if !yield(f, nil) {
+				return false
+			}
+		}
 	}
-	errs := append([]error{stop}, s.panics...)
-	return res, errors.Join(errs...)
+	return true
+}
+
+// stream yields the findings of a table of the rule's groups that pass
+// its where conditions, one at a time: the findings of a rule without a
+// Then stage or suppression hook.
+func (r *rule) stream(t *aggregate.Table, loc *time.Location) iter.Seq[Finding] {
+	return func(yield func(Finding) bool) {
+		// When the conditions can be tested on the groups, they are, and
+		// only for the other kinds does each finding need testing.
+		where := r.groupWhere()
+		for row := range t.Sorted(where) {
+			if f := r.finding(row, loc); where != nil || r.holds(f) {
+				if !yield(f) {
+					return
+				}
+			}
+		}
+	}
 }
 
 // findings turns a table of the rule's groups into its findings: where,
 // then, suppression.
 func (r *rule) findings(t *aggregate.Table, loc *time.Location) ([]Finding, *PanicError) {
-	// When the conditions can be tested on the groups, they are, and
-	// only for the other kinds does each finding need testing.
-	where := r.groupWhere()
-	var kept []Finding
-	for _, row := range t.RowsFunc(where) {
-		if f := r.finding(row, loc); where != nil || r.holds(f) {
-			kept = append(kept, f)
-		}
-	}
+	kept := slices.Collect(r.stream(t, loc))
 	kept, perr := r.thenStage(kept)
 	if perr == nil {
 		kept, perr = r.unsuppressed(kept)

@@ -112,3 +112,33 @@ func ExampleEngine_Run_badInput() {
 	// signins.jsonl:2: status.errorCode: want an integer, got "500121" (byte 137)
 	// partial: true
 }
+
+// RunLazy leaves the findings in the run's groups until All asks for
+// them: a program that writes each finding out holds one at a time, not
+// one per group.
+func ExampleEngine_RunLazy() {
+	input := `{"createdDateTime":"2025-03-14T09:21:07Z","userPrincipalName":"megan.bowen@example.com","ipAddress":"203.0.113.24","status":{"errorCode":500121}}
+{"createdDateTime":"2025-03-14T09:20:00Z","userPrincipalName":"megan.bowen@example.com","ipAddress":"2001:db8::7","status":{"errorCode":500121}}
+{"createdDateTime":"2025-03-14T09:23:00Z","userPrincipalName":"adele.vance@example.com","ipAddress":"198.51.100.4","status":{"errorCode":500121}}
+`
+	eng, err := detection.NewEngine(detection.Options{}, detection.Of[event.SignInEvent](failedMFA{}))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	res, err := eng.RunLazy(context.Background(), event.NewReader(strings.NewReader(input)))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for f, err := range res.All() {
+		if err != nil { // a Then stage or suppression hook panicked
+			fmt.Println(err)
+			continue
+		}
+		fmt.Println(string(f.AppendJSON(nil)))
+	}
+	// Output:
+	// {"user":"adele.vance@example.com","count":1,"src":["198.51.100.4"],"firstTime":"2025-03-14T09:23:00"}
+	// {"user":"megan.bowen@example.com","count":2,"src":["2001:db8::7","203.0.113.24"],"firstTime":"2025-03-14T09:20:00"}
+}

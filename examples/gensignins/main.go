@@ -4,7 +4,7 @@
 //
 // Usage:
 //
-//	go run ./examples/gensignins [-n 10000] [-seed 1] [-format graph] [-gzip] [-o FILE] [-v]
+//	go run ./examples/gensignins [-n 10000] [-seed 1] [-format graph] [-consent-denials F] [-gzip] [-o FILE] [-v]
 //
 // Formats, in the layouts of testdata/formats:
 //
@@ -25,6 +25,14 @@
 // 5,000 users, a few dozen applications, offices on 192.0.2.0/24 and
 // thousands of home and roaming addresses in 2001:db8::/32,
 // 198.51.100.0/24 and 203.0.113.0/24.
+//
+// With -consent-denials F, a fraction F of the sign-ins (0 to 1; 1 makes
+// every one) are instead interactive consent denials (65004), each by a
+// user of its own: the tenant user's name with a number after its local
+// part, such as jane.doe.17@example.com, and a fresh id. With -n 1000000
+// -consent-denials 1 the consent detections see a million distinct
+// groups, the load test of their memory. Other sign-ins are as without
+// the flag, but not the same ones: the flag draws from the random stream.
 //
 // The output goes to standard output, or to FILE with -o; -gzip compresses
 // it, and -v reports the size and average record size on standard error.
@@ -51,12 +59,13 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("gensignins", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: gensignins [-n N] [-seed S] [-format F] [-gzip] [-o FILE] [-v]")
+		fmt.Fprintln(stderr, "usage: gensignins [-n N] [-seed S] [-format F] [-consent-denials F] [-gzip] [-o FILE] [-v]")
 		fs.PrintDefaults()
 	}
 	n := fs.Int("n", 10000, "number of sign-ins")
 	seed := fs.Uint64("seed", 1, "random seed")
 	formatName := fs.String("format", "graph", "output format: graph, graph-page, azure-monitor, azure-monitor-lines or log-analytics")
+	consent := fs.Float64("consent-denials", 0, "fraction of sign-ins, 0 to 1, made consent denials (65004) each by a user of its own")
 	gz := fs.Bool("gzip", false, "gzip the output")
 	out := fs.String("o", "", "output file (default standard output)")
 	verbose := fs.Bool("v", false, "report sizes on standard error")
@@ -71,6 +80,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 	case err != nil:
 	case *n < 0:
 		err = fmt.Errorf("-n %d: want 0 or more", *n)
+	case !(*consent >= 0 && *consent <= 1):
+		err = fmt.Errorf("-consent-denials %v: want a fraction from 0 to 1", *consent)
 	case fs.NArg() > 0:
 		err = fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	}
@@ -89,7 +100,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		}
 		cw.w = file
 	}
-	size, err := signingen.Generate(cw, signingen.Options{N: *n, Seed: *seed, Format: f, Gzip: *gz})
+	size, err := signingen.Generate(cw, signingen.Options{N: *n, Seed: *seed, Format: f, Gzip: *gz, ConsentDenials: *consent})
 	if file != nil {
 		if cerr := file.Close(); err == nil {
 			err = cerr

@@ -35,6 +35,8 @@ func TestRun(t *testing.T) {
 		{"negative n", "-n must not be negative", []string{"-n", "-1"}, 2, "want 0 or more", 0},
 		{"extra argument", "arguments other than flags are refused", []string{"extra"}, 2, `unexpected argument "extra"`, 0},
 		{"gzip file verbose", "-o, -gzip and -v work together", []string{"-n", "50", "-format", "log-analytics", "-gzip", "-v", "-o", filepath.Join(dir, "out.gz")}, 0, "50 log-analytics records", 50},
+		{"consent denials out of range", "-consent-denials is a fraction", []string{"-consent-denials", "1.5"}, 2, "want a fraction from 0 to 1", 0},
+		{"consent denials", "-consent-denials works with -o", []string{"-n", "30", "-consent-denials", "1", "-o", filepath.Join(dir, "consent")}, 0, "", 30},
 		{"zero records", "-n 0 writes nothing", []string{"-n", "0", "-format", "graph-page", "-o", filepath.Join(dir, "empty")}, 0, "", 0},
 	}
 	for _, tt := range tests {

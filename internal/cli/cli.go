@@ -11,6 +11,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"iter"
 	"maps"
 	"os"
 	"os/signal"
@@ -25,6 +26,7 @@ import (
 	"github.com/escudo-dev/escudo/detection"
 	"github.com/escudo-dev/escudo/event"
 	"github.com/escudo-dev/escudo/internal/sample"
+	"github.com/escudo-dev/escudo/risk"
 )
 
 // Exit statuses.
@@ -148,29 +150,44 @@ func (p Program) Main(args []string, stdin io.Reader, stdout, stderr io.Writer) 
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	res, runErr := eng.Run(ctx, inputs...)
+	// A lazy run: the findings are made from the groups as they are
+	// written, so a run with a million of them never holds them all.
+	res, runErr := eng.RunLazy(ctx, inputs...)
 	meter.clear()
 
-	if runErr != nil && !res.Partial {
-		// A detection panicked: report it, print the rest.
-		fmt.Fprintf(stderr, "%s: %v\n", p.Name, runErr)
-	}
 	interrupted := res.Partial && ctx.Err() != nil
 	broken := res.Partial && !interrupted // stopped by a bad record or an input that failed
 	if broken && (isDecodeError(runErr) || res.Counts.Records == 0) {
 		// Strict mode stopped at a bad record: the input can be fixed or
 		// read with -lenient, so no partial results are printed. (Nor
 		// are any when nothing was read before an input was refused.)
+		if !isDecodeError(runErr) {
+			runErr = errors.Join(runErr, panics(res))
+		}
 		fmt.Fprintln(stderr, errorLine(runErr))
 		return ExitError
 	}
 
 	w := bufio.NewWriter(stdout)
+	var failed []error // the panics of Then stages and suppression hooks, which All yields
+	findings := func(yield func(detection.Finding) bool) {
+		failed = failed[:0] // each pass yields them again
+		for f, err := range res.All() {
+			if err != nil {
+				failed = append(failed, err)
+			} else if !yield(f) {
+				return
+			}
+		}
+	}
 	switch {
 	case *jsonOut:
-		writeFindingsJSON(w, res.Findings, p.SearchName)
+		writeFindingsJSON(w, findings, p.SearchName)
 	case *riskOut:
-		writeJSONLines(w, res.Risk())
+		for f := range findings {
+			evs, _ := eng.Risk(f)
+			writeJSONLines(w, evs)
+		}
 	default:
 		switch {
 		case interrupted:
@@ -178,7 +195,12 @@ func (p Program) Main(args []string, stdin io.Reader, stdout, stderr io.Writer) 
 		case broken:
 			fmt.Fprintln(w, "(an input could not be read to its end: results are partial)")
 		}
-		writeTables(w, res, eng)
+		writeTables(w, findings, eng)
+	}
+	runErr = errors.Join(runErr, errors.Join(failed...))
+	if runErr != nil && !res.Partial {
+		// A detection panicked: report it, having printed the rest.
+		fmt.Fprintf(stderr, "%s: %v\n", p.Name, runErr)
 	}
 	if err := w.Flush(); err != nil {
 		fmt.Fprintf(stderr, "%s: write: %v\n", p.Name, err)
@@ -423,9 +445,10 @@ func (m *progressLine) clear() {
 	}
 }
 
-func writeFindingsJSON(w io.Writer, findings []detection.Finding, searchName bool) {
+// writeFindingsJSON writes each finding as a JSON line as it comes.
+func writeFindingsJSON(w io.Writer, findings iter.Seq[detection.Finding], searchName bool) {
 	var buf []byte
-	for _, f := range findings {
+	for f := range findings {
 		if searchName {
 			f = withSearchName(f)
 		}
@@ -433,6 +456,17 @@ func writeFindingsJSON(w io.Writer, findings []detection.Finding, searchName boo
 		buf = append(buf, '\n')
 		w.Write(buf)
 	}
+}
+
+// panics returns the panics a lazy result's All yields, joined.
+func panics(res *detection.Result) error {
+	var errs []error
+	for _, err := range res.All() {
+		if err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
 }
 
 func withSearchName(f detection.Finding) detection.Finding {
@@ -457,32 +491,51 @@ func writeJSONLines[T json.Marshaler](w io.Writer, vs []T) {
 }
 
 // writeTables prints findings, one table per detection, then risk events.
-func writeTables(w io.Writer, res *detection.Result, eng *detection.Engine) {
+// It ranges over findings twice: once for the tables, whose rows it keeps
+// as text until each detection's table is printed, once for the risk
+// events.
+func writeTables(w io.Writer, findings iter.Seq[detection.Finding], eng *detection.Engine) {
+	type rows struct {
+		n    int
+		text []byte // tab-separated cells, a line per finding
+	}
+	byName := make(map[string]*rows)
+	for _, name := range eng.Detections() {
+		byName[name] = new(rows)
+	}
+	for f := range findings {
+		r := byName[f.Detection]
+		if r == nil {
+			continue // not a detection of the engine: no table shows it
+		}
+		r.n++
+		for i, c := range f.Columns {
+			if i > 0 {
+				r.text = append(r.text, '\t')
+			}
+			r.text = append(r.text, cell(strings.Join(c.Values, " "))...)
+		}
+		r.text = append(r.text, '\n')
+	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	for _, name := range eng.Detections() {
-		var rows []detection.Finding
-		for _, f := range res.Findings {
-			if f.Detection == name {
-				rows = append(rows, f)
-			}
-		}
-		fmt.Fprintf(w, "%s: %d findings\n", name, len(rows))
-		if len(rows) == 0 {
+		r := byName[name]
+		fmt.Fprintf(w, "%s: %d findings\n", name, r.n)
+		if r.n == 0 {
 			fmt.Fprintln(w)
 			continue
 		}
 		fmt.Fprintln(tw, strings.Join(eng.Columns(name), "\t"))
-		for _, f := range rows {
-			cells := make([]string, len(f.Columns))
-			for i, c := range f.Columns {
-				cells[i] = cell(strings.Join(c.Values, " "))
-			}
-			fmt.Fprintln(tw, strings.Join(cells, "\t"))
-		}
+		tw.Write(r.text)
+		r.text = nil
 		tw.Flush()
 		fmt.Fprintln(w)
 	}
-	events := res.Risk()
+	var events []risk.Event
+	for f := range findings {
+		evs, _ := eng.Risk(f)
+		events = append(events, evs...)
+	}
 	fmt.Fprintf(w, "Risk events: %d\n", len(events))
 	if len(events) == 0 {
 		return

@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -295,7 +296,7 @@ func (o *streamOutput) window(_ detection.Window, fs []detection.Finding) error 
 		evs, _ := o.eng.Risk(fs...) // every finding is of the engine's detections
 		writeJSONLines(o.w, evs)
 	} else {
-		writeFindingsJSON(o.w, fs, o.searchName)
+		writeFindingsJSON(o.w, slices.Values(fs), o.searchName)
 	}
 	if err := o.w.Flush(); err != nil {
 		return &outputError{err}

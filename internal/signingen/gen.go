@@ -4,6 +4,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"strconv"
+	"strings"
 )
 
 // The generator makes logical sign-ins; render.go writes them in each
@@ -205,6 +206,10 @@ type generator struct {
 	nonInOut  []weighted
 	success   *outcome
 	mfaByRes  []string // 50076 failure reason by resource
+
+	consentDenials float64  // Options.ConsentDenials
+	declined       *outcome // the 65004 outcome
+	consentUsers   int      // consent denials by users of their own so far
 }
 
 // Outcome codes.
@@ -288,6 +293,7 @@ func (g *generator) buildOutcomes() {
 		"Smart Lockout locked the account after repeated failed sign-ins.")
 	declined := newOutcome(codeConsentDeclined, "User declined to consent to access the app.", true,
 		"The user selected Cancel on the consent prompt.")
+	g.declined = declined
 	notGranted := newOutcome(codeConsentNotGranted, "", false, // reason names the app
 		"The app requested a permission the user has not consented to.")
 	adminConsent := newOutcome(codeAdminConsentNeeded, "Admin consent is required for the permissions requested by this application. An admin consent request may be sent to the admin.", false,
@@ -472,11 +478,18 @@ func (g *generator) next(r *record) {
 	if g.chance(5) {
 		r.created.frac = 1 + g.rng.Int32N(9_999_999)
 	}
+	// Drawn only with the option, so that without it the stream, and
+	// the output, are as they were.
+	if g.consentDenials > 0 && g.rng.Float64() < g.consentDenials {
+		g.userSignIn(r, catInteractive, g.declined)
+		g.ownUser(r)
+		return
+	}
 	switch x := g.rng.IntN(100); {
 	case x < 40:
-		g.userSignIn(r, catInteractive)
+		g.userSignIn(r, catInteractive, nil)
 	case x < 88:
-		g.userSignIn(r, catNonInteractive)
+		g.userSignIn(r, catNonInteractive, nil)
 	case x < 96:
 		g.workloadSignIn(r, catServicePrincipal, g.spIndex)
 	default:
@@ -507,12 +520,17 @@ const (
 	fromUnmanaged        // someone else's computer: a kiosk, a home PC
 )
 
-func (g *generator) userSignIn(r *record, c category) {
+// userSignIn fills r with a sign-in of a tenant user in category c, with
+// outcome out, or one picked at random when out is nil.
+func (g *generator) userSignIn(r *record, c category, out *outcome) {
 	r.category = c
 	u := &g.users[g.rng.IntN(len(g.users))]
 	r.userDisplayName, r.userPrincipalName, r.userID = u.displayName, u.principalName, u.id
 	r.guest = u.guest
-	r.out = g.pickOutcome(c)
+	r.out = out
+	if out == nil {
+		r.out = g.pickOutcome(c)
+	}
 	code := r.out.code
 
 	from := fromDesktop
@@ -570,6 +588,22 @@ func (g *generator) userSignIn(r *record, c category) {
 		r.processingTime = 15 + g.rng.Int32N(100)
 	}
 	g.authenticate(r, u, a)
+}
+
+// ownUser gives r's sign-in a user no other sign-in has: the tenant
+// user's name with a number of its own after the local part
+// ("jane.doe.17@example.com", "jane.doe.17_example.net#EXT#@example.com")
+// and a fresh id.
+func (g *generator) ownUser(r *record) {
+	g.consentUsers++
+	pn := r.userPrincipalName
+	cut := strings.IndexAny(pn, "_@")
+	if cut < 0 {
+		cut = len(pn)
+	}
+	r.userPrincipalName = pn[:cut] + "." + strconv.Itoa(g.consentUsers) + pn[cut:]
+	r.userDisplayName += " " + strconv.Itoa(g.consentUsers)
+	r.userID = g.newGUID().String()
 }
 
 func (g *generator) pickOutcome(c category) *outcome {

@@ -62,6 +62,12 @@ type Options struct {
 	Format Format
 	// Gzip compresses the output.
 	Gzip bool
+	// ConsentDenials is the fraction of sign-ins, from 0 to 1, made
+	// consent denials (AADSTS65004, interactive) each by a user of its own,
+	// with a userPrincipalName and id no other sign-in has: the shape of a
+	// million distinct groups for a consent detection. 0, the default,
+	// leaves the output as it is without the option.
+	ConsentDenials float64
 }
 
 // Generate writes o.N sign-ins to w and returns the number of bytes
@@ -76,7 +82,11 @@ func Generate(w io.Writer, o Options) (int64, error) {
 		w = zw
 	}
 	bw := bufio.NewWriterSize(w, writeBufSize)
+	if !(o.ConsentDenials >= 0 && o.ConsentDenials <= 1) {
+		return 0, fmt.Errorf("consent denials %v: want a fraction from 0 to 1", o.ConsentDenials)
+	}
 	g := newGenerator(o.Seed)
+	g.consentDenials = o.ConsentDenials
 	var r record
 	buf := make([]byte, 0, recordBufSize)
 	var total int64

@@ -2,6 +2,8 @@ package signingen
 
 import (
 	"bytes"
+	"io"
+	"math"
 	"net/netip"
 	"strconv"
 	"strings"
@@ -287,4 +289,53 @@ func BenchmarkGenerate(b *testing.B) {
 			b.SetBytes(total / int64(b.N))
 		})
 	}
+}
+
+func TestConsentDenials(t *testing.T) {
+	const n = 3000
+	for _, f := range []Format{fmtGraph, fmtAzureMonitorLines} {
+		t.Run(f.String(), func(t *testing.T) {
+			evs := decodeAll(t, mustGenerate(t, Options{N: n, Seed: 5, Format: f, ConsentDenials: 1}))
+			if len(evs) != n {
+				t.Fatalf("decoded %d events, want %d", len(evs), n)
+			}
+			users := make(map[string]bool)
+			for i, ev := range evs {
+				if c := ev.Status.ErrorCode; c == nil || *c != codeConsentDeclined {
+					t.Fatalf("record %d: errorCode %v, want %d: with ConsentDenials 1 every sign-in is a consent denial", i, c, codeConsentDeclined)
+				}
+				if ev.IPAddress == "" || ev.AppDisplayName == "" || ev.Status.FailureReason == "" {
+					t.Fatalf("record %d: a consent rule's BY field is empty: %q %q %q", i, ev.IPAddress, ev.AppDisplayName, ev.Status.FailureReason)
+				}
+				if users[ev.UserPrincipalName] {
+					t.Fatalf("record %d: userPrincipalName %q is another record's: each denial has a user of its own", i, ev.UserPrincipalName)
+				}
+				users[ev.UserPrincipalName] = true
+			}
+		})
+	}
+	t.Run("fraction", func(t *testing.T) {
+		denials := 0
+		g := newGenerator(5)
+		g.consentDenials = 0.25
+		var r record
+		for range n {
+			g.next(&r)
+			if r.out.code == codeConsentDeclined {
+				denials++
+			}
+		}
+		// 750 expected, with a standard deviation of about 24; the
+		// tenant's own rare declines add one or two.
+		if denials < 600 || denials > 900 {
+			t.Errorf("%d of %d records are consent denials with ConsentDenials 0.25, want about %d", denials, n, n/4)
+		}
+	})
+	t.Run("out of range", func(t *testing.T) {
+		for _, v := range []float64{-0.1, 1.01, math.NaN()} {
+			if _, err := Generate(io.Discard, Options{N: 1, ConsentDenials: v}); err == nil {
+				t.Errorf("ConsentDenials %v: no error, want one", v)
+			}
+		}
+	})
 }
