@@ -5,6 +5,7 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"reflect"
 	"strconv"
 	"strings"
 	"time"
@@ -95,7 +96,8 @@ func syntaxError(source string, rec Record, sets func(Format) (top, nested keySe
 }
 
 // replaceInvalidUTF8 replaces each byte of invalid UTF-8 with U+FFFD, as
-// encoding/json does (goccy would keep the raw bytes), so detections and
+// encoding/json does (goccy v0.10 kept the raw bytes; v0.12 replaces them
+// in the strings it decodes, not in raw values), so detections and
 // output see valid text. It returns where, in the result, each
 // replacement starts, to map error offsets back to the input. Only the
 // rare records with invalid UTF-8 pay for the copy.
@@ -611,8 +613,10 @@ func (f *flexBool) UnmarshalJSON(b []byte) error {
 
 // unmarshalAny decodes JSON with goccy/go-json. A well-formed object or
 // array ends with '}' or ']'; anything else is refused before goccy sees
-// it, because goccy v0.10 reads past its buffer on input that ends inside
-// an escaped key (goccy/go-json#575, #577), a crash under -race.
+// it, because goccy v0.10 read past its buffer on input that ends inside
+// an escaped key (goccy/go-json#575, #577), a crash under -race. v0.12
+// returns an error for those inputs; the check stays, as it costs one
+// look at the last byte and the walker explains the refusal either way.
 func unmarshalAny(data []byte, v any) error {
 	end := len(data) - 1
 	for end >= 0 && isSpace(data[end]) {
@@ -677,7 +681,7 @@ func explain(data []byte, err error, want func(path string) string) *problem {
 	ok := false
 	switch {
 	case errors.As(err, &te):
-		s, ok = valueAt(data, int(te.Offset))
+		s, ok = valueEndingToken(data, int(te.Offset))
 	case errors.As(err, &se):
 		s, ok = valueAt(data, int(se.Offset))
 	case errors.As(err, &pe):
@@ -689,13 +693,35 @@ func explain(data []byte, err error, want func(path string) string) *problem {
 		return &problem{off: 0, err: fmt.Errorf("%w: %v", ErrSyntax, err)}
 	}
 	w := want(s.path)
-	if w == "" && te != nil {
+	if w == "" && te != nil && namesType(te.Type, data[s.start]) {
 		w = te.Type.String()
 	}
 	if w == "" {
 		w = "another type"
 	}
 	return &problem{off: s.start, path: s.path, err: &TypeError{Want: w, Got: describe(data[s.start:s.end])}}
+}
+
+// namesType reports whether a type error for a value starting with c
+// names its Go type, as under goccy/go-json v0.10: a string, number or
+// boolean target, or a slice given a number. v0.11 on also reports a
+// wrong value for any struct, map or slice, where v0.10 gave a syntax
+// error and the message says "another type" rather than an internal
+// name such as event.MFADetail; keeping to v0.10's cases keeps the
+// messages users see.
+func namesType(t reflect.Type, c byte) bool {
+	if t == nil {
+		return false
+	}
+	switch t.Kind() {
+	case reflect.Bool, reflect.String, reflect.Float32, reflect.Float64,
+		reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+		return true
+	case reflect.Slice:
+		return c == '-' || c >= '0' && c <= '9'
+	}
+	return false
 }
 
 // atPath reports err at the value at path, or at the record when absent.

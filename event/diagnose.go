@@ -373,6 +373,26 @@ func valueAt(data []byte, off int) (found, bool) {
 	return f, ok
 }
 
+// valueEndingToken returns the innermost value of a valid JSON document
+// whose first token ends at off: the value goccy/go-json (v0.11 on, like
+// encoding/json) names in an UnmarshalTypeError, whose Offset is just past
+// that token. For an array or object the token is its opening bracket, so
+// off is also where its first element starts; the value containing the
+// byte before off is the container, not that element.
+func valueEndingToken(data []byte, off int) (found, bool) {
+	var f found
+	ok := false
+	at := off - 1
+	walk(data, func(s span) bool {
+		if s.start <= at && at < s.end {
+			f, ok = found{s.start, s.end, pathOf(s)}, true
+			return false
+		}
+		return true
+	})
+	return f, ok
+}
+
 // valueOf returns the span of the value at path in a valid JSON document.
 func valueOf(data []byte, path string) (found, bool) {
 	var f found

@@ -435,6 +435,27 @@ func TestRead(t *testing.T) {
 			want:   []result{bad(1, 57, "deviceDetail", typeErr("an object", "an array"))},
 		},
 		{
+			// The schema names no kind for mfaDetail and authenticationDetails.
+			// goccy/go-json v0.12 reports a type error where v0.10 gave a
+			// syntax error; the messages stay as they were.
+			name:   "mfaDetail array",
+			reason: "a value of no schema kind is of another type, not of a Go type",
+			input:  pre + `"mfaDetail":[1]}`,
+			want:   []result{bad(1, 54, "mfaDetail", typeErr("another type", "an array"))},
+		},
+		{
+			name:   "authenticationDetails string",
+			reason: "a value of no schema kind is of another type, not of a Go type",
+			input:  pre + `"authenticationDetails":"x"}`,
+			want:   []result{bad(1, 66, "authenticationDetails", typeErr("another type", `"x"`))},
+		},
+		{
+			name:   "authenticationDetails number",
+			reason: "a number where the list of steps is names its Go type, as it did with goccy/go-json v0.10",
+			input:  pre + `"authenticationDetails":1}`,
+			want:   []result{bad(1, 66, "authenticationDetails", typeErr("[]event.authDetailWire", "1"))},
+		},
+		{
 			name:   "id number",
 			reason: "the first member is located too",
 			input:  `{"id":5,` + tsJSON + `}`,

@@ -108,8 +108,10 @@ func (e Event) MarshalJSON() ([]byte, error) {
 // ones.
 func (e *Event) UnmarshalJSON(data []byte) error {
 	// Validate with the standard library first: goccy/go-json v0.10.5
-	// crashes the process (a fatal checkptr error under -race,
-	// goccy/go-json#575) on some malformed input, such as {"\29\.
+	// crashed the process (a fatal checkptr error under -race,
+	// goccy/go-json#575) on some malformed input, such as {"\29\. v0.12
+	// returns an error there, but this keeps the one error for any
+	// invalid JSON.
 	if !stdjson.Valid(data) {
 		return errors.New("risk: decode event: invalid JSON")
 	}
@@ -168,9 +170,10 @@ func validList[T ~string](s []T) []T {
 }
 
 // validUTF8 replaces each byte of s that is not part of valid UTF-8 with
-// U+FFFD, as encoding/json does when decoding. goccy/go-json keeps such
-// bytes, but replaces them when encoding, so without this a decoded Event
-// would not survive a round trip.
+// U+FFFD, as encoding/json does when decoding. goccy/go-json v0.10 kept
+// such bytes but replaced them when encoding, so without this a decoded
+// Event would not survive a round trip; v0.12 replaces them when decoding
+// too, and this keeps the round trip whatever the decoder does.
 func validUTF8(s string) string {
 	if utf8.ValidString(s) {
 		return s
