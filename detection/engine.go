@@ -79,8 +79,10 @@ type Options struct {
 // least one literal of some detection, when every detection declares
 // some. A literal must appear verbatim in the JSON of
 // every record the detection can match, in every input format; the
-// engine also decodes every record with a \u00 escape, since an escaped
-// character could hide a literal. Literals must be ASCII.
+// engine also decodes every record with a \u00 escape in a string,
+// since an escaped character could hide a literal. Literals must be
+// ASCII letters, digits, spaces and punctuation other than '"', '\\' and
+// '/' (which other escapes could hide).
 type Literals interface {
 	Literals() []string
 }

@@ -4,8 +4,9 @@ package event
 // which is therefore not decoded: that it is one well-formed JSON object
 // and says what kind of record it is. It returns the record's kind, as
 // [KindOf] tells it, or "" when the record does not say (no category, no
-// Type, no key that tells a Graph resource apart), which only its
-// decoder can then judge. For a record that is not a well-formed object,
+// Type, no key that tells a Graph resource apart) or holds a \u00
+// escape in a string (which can hide a key, a category, or a literal a
+// byte search looks for): only its decoder can then judge it. For a record that is not a well-formed object,
 // it returns the *DecodeError that [Reader.Decode] reports for the same
 // syntax problem (same message, line, offset, encoding, CSV column as
 // Decode's). It decodes nothing and allocates nothing for a well-formed
@@ -20,11 +21,15 @@ package event
 // problem, in the same column. Like Decode, Check does not change the
 // Reader and is safe for concurrent use.
 func (r *Reader) Check(rec Record) (kind string, err error) {
-	if !wellFormed(rec.Data) {
+	ok, escaped := wellFormedEscaped(rec.Data)
+	if !ok {
 		// Rare: say what is wrong exactly as decoding does, from the text
 		// the sign-in decoders read (its replaced UTF-8 and masked keys
 		// show in the message as they do in Decode's).
 		return "", r.fixDecodeError(rec, syntaxError(r.Name, rec, keySets))
+	}
+	if escaped {
+		return "", nil // an escape can hide a key or a value: only a decoder can tell
 	}
 	kind, said := kindOf(rec)
 	if !said {

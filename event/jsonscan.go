@@ -1,6 +1,7 @@
 package event
 
 import (
+	"bytes"
 	"encoding/binary"
 	"math/bits"
 )
@@ -163,6 +164,15 @@ const (
 // maxDepth is refused, so an empty container may sit at depth maxDepth
 // but nothing inside it.
 func skipValue(data []byte, i int) (end int, ok bool) {
+	end, _, ok = scanValue(data, i)
+	return end, ok
+}
+
+// scanValue is skipValue, and whether a string of the value holds a \u00
+// escape: the escape of an ASCII character, which could hide a key or a
+// literal from a byte search. The other escapes (\" \\ \/ \b \f \n \r
+// \t) stand for characters no key or literal escudo searches for holds.
+func scanValue(data []byte, i int) (end int, escaped, ok bool) {
 	// open holds a bit per open container, 1 for an object; inObject is
 	// the innermost one's. depth never exceeds maxDepth.
 	var open [maxDepth/64 + 1]uint64
@@ -171,7 +181,7 @@ func skipValue(data []byte, i int) (end int, ok bool) {
 	key := false // data[i] must be an object key
 	for {
 		if i >= len(data) {
-			return i, false
+			return i, escaped, false
 		}
 		if c := data[i]; c == '"' {
 			// A string: keys and values alike. Most end in a word of
@@ -186,10 +196,11 @@ func skipValue(data []byte, i int) (end int, ok bool) {
 				}
 			}
 			if end < 0 {
-				var ok bool
-				if end, _, ok = scanString(data, i); !ok {
-					return end, false
+				var ok, esc bool
+				if end, esc, ok = scanString(data, i); !ok {
+					return end, escaped, false
 				}
+				escaped = escaped || esc && bytes.Contains(data[i:end], escapeASCII)
 			}
 			i = end
 			if key {
@@ -197,7 +208,7 @@ func skipValue(data []byte, i int) (end int, ok bool) {
 					i = skipSpace(data, i)
 				}
 				if i >= len(data) || data[i] != ':' {
-					return i, false
+					return i, escaped, false
 				}
 				i++
 				if i < len(data) && data[i] <= ' ' {
@@ -207,7 +218,7 @@ func skipValue(data []byte, i int) (end int, ok bool) {
 				continue // to the member's value
 			}
 		} else if key {
-			return i, false
+			return i, escaped, false
 		} else {
 			switch c {
 			case '{', '[':
@@ -224,7 +235,7 @@ func skipValue(data []byte, i int) (end int, ok bool) {
 					break
 				}
 				if depth == maxDepth {
-					return i, false // what it holds would be too deep
+					return i, escaped, false // what it holds would be too deep
 				}
 				if inObject {
 					open[depth>>6] |= 1 << (depth & 63)
@@ -237,39 +248,39 @@ func skipValue(data []byte, i int) (end int, ok bool) {
 				continue // to the first member
 			case 't':
 				if i+4 > len(data) || binary.LittleEndian.Uint32(data[i:]) != litTrue {
-					return i, false
+					return i, escaped, false
 				}
 				i += 4
 			case 'n':
 				if i+4 > len(data) || binary.LittleEndian.Uint32(data[i:]) != litNull {
-					return i, false
+					return i, escaped, false
 				}
 				i += 4
 			case 'f':
 				if i+5 > len(data) || binary.LittleEndian.Uint32(data[i+1:]) != litAlse {
-					return i, false
+					return i, escaped, false
 				}
 				i += 5
 			default:
 				if c != '-' && c-'0' >= 10 {
-					return i, false
+					return i, escaped, false
 				}
 				var ok bool
 				if i, ok = scanNumber(data, i); !ok {
-					return i, false
+					return i, escaped, false
 				}
 			}
 		}
 		// A value ended at i: close what it ends, up to the next member.
 		for {
 			if depth == 0 {
-				return i, true
+				return i, escaped, true
 			}
 			if i < len(data) && data[i] <= ' ' {
 				i = skipSpace(data, i)
 			}
 			if i >= len(data) {
-				return i, false
+				return i, escaped, false
 			}
 			c := data[i]
 			i++
@@ -281,7 +292,7 @@ func skipValue(data []byte, i int) (end int, ok bool) {
 				break
 			}
 			if inObject && c != '}' || !inObject && c != ']' {
-				return i - 1, false
+				return i - 1, escaped, false
 			}
 			depth--
 			inObject = open[depth>>6]>>(depth&63)&1 != 0
@@ -292,10 +303,20 @@ func skipValue(data []byte, i int) (end int, ok bool) {
 // wellFormed reports whether data is one well-formed JSON object, with
 // optional whitespace around it and nothing else.
 func wellFormed(data []byte) bool {
+	ok, _ := wellFormedEscaped(data)
+	return ok
+}
+
+// escapeASCII starts the \u escape of an ASCII character.
+var escapeASCII = []byte(`\u00`)
+
+// wellFormedEscaped is wellFormed, and whether a string of the object
+// holds a \u00 escape (see scanValue).
+func wellFormedEscaped(data []byte) (ok, escaped bool) {
 	i := skipSpace(data, 0)
 	if i >= len(data) || data[i] != '{' {
-		return false
+		return false, false
 	}
-	end, ok := skipValue(data, i)
-	return ok && skipSpace(data, end) == len(data)
+	end, escaped, ok := scanValue(data, i)
+	return ok && skipSpace(data, end) == len(data), escaped
 }

@@ -3,6 +3,7 @@ package event
 import (
 	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -48,7 +49,8 @@ func ProjectSignIns(fields []string) (func(r *Reader, rec Record, ev *SignInEven
 			keys[k] = true
 		}
 	}
-	p := &signInProjection{graph: new(memberTable), env: new(memberTable), status: new(memberTable), steps: new(memberTable)}
+	p := &signInProjection{graph: new(memberTable), env: new(memberTable), status: new(memberTable), steps: new(memberTable),
+		location: new(memberTable), geo: new(memberTable), mfa: new(memberTable)}
 	n := 0
 	add := func(to *memberTable, key string, m memberOf) {
 		m.bit = uint64(1) << n
@@ -69,6 +71,15 @@ func ProjectSignIns(fields []string) (func(r *Reader, rec Record, ev *SignInEven
 	}
 	for _, m := range stepMembers() {
 		add(p.steps, m.key, m)
+	}
+	for _, m := range locationMembers() {
+		add(p.location, m.key, m)
+	}
+	for _, m := range geoMembers() {
+		add(p.geo, m.key, m)
+	}
+	for _, m := range mfaMembers() {
+		add(p.mfa, m.key, m)
 	}
 	return p.decode, nil
 }
@@ -126,7 +137,9 @@ type signInProjection struct {
 	env    *memberTable // keys of an Azure Monitor envelope
 	status *memberTable // keys of the status object
 	steps  *memberTable // keys of an authentication step
-	states sync.Pool    // of *projDecode, so that a decode's bookkeeping is not an allocation
+	// Keys of the location, its coordinates and the MFA detail.
+	location, geo, mfa *memberTable
+	states             sync.Pool // of *projDecode, so that a decode's bookkeeping is not an allocation
 }
 
 // projDecode is the state of one projected decode: the event, and the
@@ -145,7 +158,10 @@ type projDecode struct {
 	// text of each step's time, parsed once the strings are made.
 	step      *AuthenticationDetail
 	stepTimes []stepTime
-	hasProp   bool
+	// geoText is the text of the coordinates (altitude, latitude,
+	// longitude), parsed once the strings are made.
+	geoText [3]string
+	hasProp bool
 }
 
 // strRef is a string value to keep: its bytes in the record, and where
@@ -161,6 +177,7 @@ type signInScalars struct {
 	errorCode, processing int32
 	interactive           bool
 	yes, no               bool // the steps' succeeded
+	geo                   [3]float64
 }
 
 func (d *projDecode) scalar() *signInScalars {
@@ -326,6 +343,19 @@ func (d *projDecode) strings(data []byte) bool {
 	}
 	for _, st := range d.stepTimes {
 		st.step.AuthenticationStepDateTime, _ = parseTimestamp(st.text, true)
+	}
+	geo := &d.ev.Location.GeoCoordinates
+	for i, dst := range [...]**float64{&geo.Altitude, &geo.Latitude, &geo.Longitude} {
+		if d.geoText[i] == "" {
+			continue
+		}
+		f, err := strconv.ParseFloat(d.geoText[i], 64)
+		if err != nil {
+			return false // out of float64's range: the full decoder says so
+		}
+		sc := d.scalar()
+		sc.geo[i] = f
+		*dst = &sc.geo[i]
 	}
 	return true
 }
@@ -494,7 +524,7 @@ func signInMembers() []memberOf {
 		s("resourceId", func(e *SignInEvent) *string { return &e.ResourceID }),
 		{key: "status", read: readStatus},
 		nested("deviceDetail", func(e *SignInEvent) any { return &e.DeviceDetail }),
-		nested("location", func(e *SignInEvent) any { return &e.Location }),
+		{key: "location", read: objectOf(func(p *signInProjection) *memberTable { return p.location })},
 		nested("appliedConditionalAccessPolicies", func(e *SignInEvent) any { return &e.AppliedConditionalAccessPolicies }),
 		{key: "authenticationDetails", read: readAuthDetails},
 		s("authenticationRequirement", func(e *SignInEvent) *string { return &e.AuthenticationRequirement }),
@@ -508,7 +538,7 @@ func signInMembers() []memberOf {
 		{key: "processingTimeInMilliseconds", read: func(d *projDecode, data []byte, i int) (int, bool) {
 			return d.int32p(data, i, &d.scalar().processing, &d.ev.ProcessingTimeInMilliseconds)
 		}},
-		nested("mfaDetail", func(e *SignInEvent) any { return &e.MFADetail }),
+		{key: "mfaDetail", read: objectOf(func(p *signInProjection) *memberTable { return p.mfa })},
 
 		// The Azure Monitor envelope.
 		{key: "@time", envelope: true, always: true, read: flex(func(d *projDecode) *string { return &d.time })},
@@ -734,4 +764,54 @@ func (t *memberTable) find(key []byte) *memberOf {
 		}
 	}
 	return nil
+}
+
+// objectOf reads an object (or null) by the members of the table table
+// gives.
+func objectOf(table func(p *signInProjection) *memberTable) func(d *projDecode, data []byte, i int) (int, bool) {
+	return func(d *projDecode, data []byte, i int) (int, bool) {
+		switch data[i] {
+		case 'n':
+			return skipValue(data, i)
+		case '{':
+			return d.object(data, i, table(d.p))
+		}
+		return 0, false
+	}
+}
+
+// locationMembers are the keys of the location.
+func locationMembers() []memberOf {
+	return []memberOf{
+		{key: "city", read: text(func(e *SignInEvent) *string { return &e.Location.City })},
+		{key: "state", read: text(func(e *SignInEvent) *string { return &e.Location.State })},
+		{key: "countryOrRegion", read: text(func(e *SignInEvent) *string { return &e.Location.CountryOrRegion })},
+		{key: "geoCoordinates", read: objectOf(func(p *signInProjection) *memberTable { return p.geo })},
+	}
+}
+
+// geoMembers are the keys of the coordinates: numbers, kept as text and
+// parsed when the strings are made.
+func geoMembers() []memberOf {
+	num := func(key string, i int) memberOf {
+		return memberOf{key: key, read: func(d *projDecode, data []byte, at int) (int, bool) {
+			switch c := data[at]; {
+			case c == 'n':
+				return skipValue(data, at)
+			case c == '-' || c >= '0' && c <= '9':
+				end, ok := skipValue(data, at)
+				return end, ok && d.keep(&d.geoText[i], at, end)
+			}
+			return 0, false
+		}}
+	}
+	return []memberOf{num("altitude", 0), num("latitude", 1), num("longitude", 2)}
+}
+
+// mfaMembers are the keys of the MFA detail.
+func mfaMembers() []memberOf {
+	return []memberOf{
+		{key: "authMethod", read: text(func(e *SignInEvent) *string { return &e.MFADetail.AuthMethod })},
+		{key: "authDetail", read: text(func(e *SignInEvent) *string { return &e.MFADetail.AuthDetail })},
+	}
 }

@@ -1,20 +1,16 @@
 package rules_test
 
 import (
-	"bufio"
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
-	"slices"
-	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/escudo-dev/escudo/detection"
 	"github.com/escudo-dev/escudo/detection/rules"
 	"github.com/escudo-dev/escudo/event"
+	"github.com/escudo-dev/escudo/internal/baseline"
 	"github.com/escudo-dev/escudo/internal/sample"
 	"github.com/escudo-dev/escudo/internal/signingen"
 )
@@ -55,66 +51,11 @@ func BenchmarkBaseline(b *testing.B) {
 	b.SetBytes(int64(len(input)))
 	b.ReportAllocs()
 	for b.Loop() {
-		rows, risks := handWritten(input)
+		rows, risks := baseline.ConsentDenied(bytes.NewReader(input))
 		if len(rows) == 0 || len(risks) != len(rows) {
 			b.Fatalf("baseline found %d rows, %d risk events", len(rows), len(risks))
 		}
 	}
-}
-
-type handRecord struct {
-	CreatedDateTime   time.Time `json:"createdDateTime"`
-	UserPrincipalName string    `json:"userPrincipalName"`
-	IPAddress         string    `json:"ipAddress"`
-	AppDisplayName    string    `json:"appDisplayName"`
-	Status            struct {
-		ErrorCode     int    `json:"errorCode"`
-		FailureReason string `json:"failureReason"`
-	} `json:"status"`
-}
-
-type handKey struct{ user, ip, app, reason string }
-
-func handWritten(input []byte) ([]string, []string) {
-	groups := make(map[handKey][2]time.Time)
-	sc := bufio.NewScanner(bytes.NewReader(input))
-	sc.Buffer(make([]byte, 1<<20), 1<<20)
-	for sc.Scan() {
-		var r handRecord
-		if err := json.Unmarshal(sc.Bytes(), &r); err != nil {
-			continue
-		}
-		if r.Status.ErrorCode != 65004 || r.UserPrincipalName == "" || r.IPAddress == "" || r.AppDisplayName == "" || r.Status.FailureReason == "" {
-			continue
-		}
-		k := handKey{r.UserPrincipalName, r.IPAddress, r.AppDisplayName, r.Status.FailureReason}
-		g, ok := groups[k]
-		if !ok || r.CreatedDateTime.Before(g[0]) {
-			g[0] = r.CreatedDateTime
-		}
-		if !ok || r.CreatedDateTime.After(g[1]) {
-			g[1] = r.CreatedDateTime
-		}
-		groups[k] = g
-	}
-	keys := make([]handKey, 0, len(groups))
-	for k := range groups {
-		keys = append(keys, k)
-	}
-	slices.SortFunc(keys, func(a, b handKey) int {
-		return strings.Compare(a.user+"\x00"+a.ip+"\x00"+a.app+"\x00"+a.reason, b.user+"\x00"+b.ip+"\x00"+b.app+"\x00"+b.reason)
-	})
-	var rows, risks []string
-	for _, k := range keys {
-		g := groups[k]
-		row, _ := json.Marshal(map[string]string{"user": k.user, "src_ip": k.ip, "appDisplayName": k.app, "status.failureReason": k.reason,
-			"firstTime": g[0].UTC().Format("2006-01-02T15:04:05"), "lastTime": g[1].UTC().Format("2006-01-02T15:04:05")})
-		rows = append(rows, string(row))
-		risk, _ := json.Marshal(map[string]any{"_time": g[1].UTC(), "risk_object": k.user, "risk_score": 50,
-			"risk_message": "User " + k.user + " denied consent for an OAuth application.", "threat_object": []string{k.ip}})
-		risks = append(risks, string(risk))
-	}
-	return rows, risks
 }
 
 // runBench runs an engine over input once per iteration, end to end: read,
