@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"runtime"
 	"sync"
 	"testing"
 
@@ -62,7 +63,13 @@ func BenchmarkBaseline(b *testing.B) {
 // prefilter, decode, match, group, findings and risk events.
 func runBench(b *testing.B, input []byte, opts detection.Options, ds ...detection.Detection[event.SignInEvent]) {
 	b.Helper()
-	eng, err := detection.NewEngine(opts, of(ds...)...)
+	runRules(b, input, opts, of(ds...)...)
+}
+
+// runRules is runBench for rules of any event type.
+func runRules(b *testing.B, input []byte, opts detection.Options, rs ...detection.Rule) {
+	b.Helper()
+	eng, err := detection.NewEngine(opts, rs...)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -104,6 +111,11 @@ func BenchmarkCatalogue(b *testing.B) {
 		b.Fatal(err)
 	}
 	input := benchInput(b, f)
+	// The whole catalogue (every event type's rules) as `detect` runs it
+	// with default flags: one decoding worker per core.
+	b.Run("catalogue", func(b *testing.B) {
+		runRules(b, input, detection.Options{Workers: runtime.GOMAXPROCS(0)}, rules.All()...)
+	})
 	b.Run("all", func(b *testing.B) { runBench(b, input, detection.Options{}, rules.SignIns()...) })
 	for _, d := range rules.SignIns() {
 		b.Run(fmt.Sprintf("alone/%s", sample.Slug(d.Meta().Name)), func(b *testing.B) {

@@ -1,6 +1,7 @@
 package rules_test
 
 import (
+	"bytes"
 	"context"
 	"os"
 	"slices"
@@ -299,6 +300,39 @@ func TestConsentPrefilter(t *testing.T) {
 		}
 		if !slices.Equal(a, b) {
 			t.Errorf("%s: with the prefilter %q, without %q", d.Meta().Name, b, a)
+		}
+	}
+}
+
+// TestConsentDecodedAllocations pins the allocation budget of a record
+// the consent rule decodes and groups: at most 5 (today 2: the one
+// string of the fields read, and the error code's number), counted as
+// the allocations of a run over 2,000 such records less those of a run
+// over 1,000, in Graph lines and Azure Monitor lines, with and without
+// workers.
+func TestConsentDecodedAllocations(t *testing.T) {
+	const graph = `{"id":"1","createdDateTime":"2025-03-14T09:00:00Z","userPrincipalName":"a@example.com","userId":"u","appId":"x","appDisplayName":"App","ipAddress":"192.0.2.1","clientAppUsed":"Browser","status":{"errorCode":65004,"failureReason":"User declined to consent to access the app.","additionalDetails":null},"deviceDetail":{"browser":"Edge","isCompliant":true},"location":{"city":"Oslo","countryOrRegion":"NO"}}` + "\n"
+	const azure = `{"time":"2025-03-14T09:00:01Z","category":"SignInLogs","operationName":"Sign-in activity","resultType":"65004","callerIpAddress":"192.0.2.1","properties":` + `{"id":"1","createdDateTime":"2025-03-14T09:00:00Z","userPrincipalName":"a@example.com","appDisplayName":"App","ipAddress":"192.0.2.1","status":{"errorCode":65004,"failureReason":"User declined to consent to access the app."}}}` + "\n"
+	for _, in := range []struct{ name, rec string }{{"graph", graph}, {"azure monitor", azure}} {
+		for _, workers := range []int{1, 2} {
+			eng, err := detection.NewEngine(detection.Options{Workers: workers}, detection.Of(rules.O365UserConsentDenied()))
+			if err != nil {
+				t.Fatal(err)
+			}
+			run := func(n int) float64 {
+				input := []byte(strings.Repeat(in.rec, n))
+				return testing.AllocsPerRun(3, func() {
+					res, err := eng.Run(context.Background(), event.NewReader(bytes.NewReader(input)))
+					if err != nil || res.Counts.Decoded != int64(n) || len(res.Findings) != 1 {
+						t.Fatalf("run over %d records: %v, %+v, %d findings", n, err, res.Counts, len(res.Findings))
+					}
+				})
+			}
+			small, large := run(1000), run(2000)
+			t.Logf("%s, %d workers: %.2f allocations per decoded record", in.name, workers, (large-small)/1000)
+			if per := (large - small) / 1000; per > 5 {
+				t.Errorf("%s, %d workers: %.1f allocations per decoded record, want at most 5", in.name, workers, per)
+			}
 		}
 	}
 }
