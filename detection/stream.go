@@ -38,7 +38,10 @@ type StreamOptions struct {
 	// Lateness is how far behind the latest event time seen the
 	// watermark is; zero means DefaultLateness. A window closes when the
 	// watermark reaches its end; an event whose window has closed is
-	// late.
+	// late. The event times seen are those of the records decoded: a
+	// record the prefilter passes over (no detection can match it) is not
+	// decoded, so its time does not move the watermark; with
+	// Options.DecodeAll every record's does.
 	Lateness time.Duration
 	// OnWindow receives the findings of each window that closes with
 	// findings, in the order windows close: by end, then in the order of
