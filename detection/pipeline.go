@@ -228,6 +228,11 @@ func (e *Engine) decode(s *run, todo <-chan *batch, decoded chan<- *batch, quit 
 		if b.slots == nil {
 			b.slots = make([]slots, len(s.parts))
 		}
+		for _, sl := range b.slots {
+			if sl != nil {
+				sl.reset()
+			}
+		}
 		for i := range b.recs {
 			err := b.recs[i].err
 			if err == nil && b.recs[i].check {

@@ -130,8 +130,13 @@ type partRun interface {
 	newSlots() slots
 }
 
-// slots holds a batch's records decoded by a worker, by record index.
+// slots holds a batch's records decoded by a worker, by record index,
+// with what each of the part's detections' Match answered for them: the
+// workers run Match (which must be safe for concurrent use), so that the
+// goroutine applying records in order only groups the matches.
 type slots interface {
+	// reset readies the slots for a new batch.
+	reset()
 	decode(i int, r *event.Reader, rec event.Record) error
 	observe(i int)
 }
@@ -200,19 +205,84 @@ func (pr *partRunOf[E]) decode(r *event.Reader, rec event.Record) error {
 func (pr *partRunOf[E]) observe() { observe(pr.s, pr.p, &pr.ev) }
 
 func (pr *partRunOf[E]) newSlots() slots {
-	return &slotsOf[E]{pr: pr, evs: make([]E, batchRecords)}
+	words := (len(pr.p.rules) + 63) / 64
+	return &slotsOf[E]{pr: pr, evs: make([]E, batchRecords), words: words, hits: make([]uint64, batchRecords*words)}
 }
 
 type slotsOf[E any] struct {
-	pr  *partRunOf[E]
-	evs []E
+	pr    *partRunOf[E]
+	evs   []E
+	words int      // words of hits per record
+	hits  []uint64 // per record, a bit per detection of the part that matched it
+	// panics are the Match panics met, by record and detection: rare.
+	panics []slotPanic
 }
+
+// slotPanic is a Match that panicked on a record of a batch.
+type slotPanic struct {
+	rec, rule int
+	perr      *PanicError
+}
+
+func (sl *slotsOf[E]) reset() { sl.panics = sl.panics[:0] }
 
 func (sl *slotsOf[E]) decode(i int, r *event.Reader, rec event.Record) error {
-	return sl.pr.p.decoder()(r, rec, &sl.evs[i])
+	ev := &sl.evs[i]
+	if err := sl.pr.p.decoder()(r, rec, ev); err != nil {
+		return err
+	}
+	hits := sl.hits[i*sl.words : (i+1)*sl.words]
+	clear(hits)
+	for j, t := range sl.pr.p.rules {
+		var hit bool
+		if perr := t.guard(StageMatch, func() { hit = t.match(ev) }); perr != nil {
+			sl.panics = append(sl.panics, slotPanic{i, j, perr})
+			continue
+		}
+		if hit {
+			hits[j/64] |= 1 << (j % 64)
+		}
+	}
+	return nil
 }
 
-func (sl *slotsOf[E]) observe(i int) { observe(sl.pr.s, sl.pr.p, &sl.evs[i]) }
+func (sl *slotsOf[E]) observe(i int) {
+	s, p, ev := sl.pr.s, sl.pr.p, &sl.evs[i]
+	if s.stream != nil {
+		s.stream.at = p.schema.Time(ev)
+	}
+	hits := sl.hits[i*sl.words : (i+1)*sl.words]
+	for j, t := range p.rules {
+		rs := &s.rules[t.index]
+		if rs.dead {
+			continue
+		}
+		if perr := sl.panicOf(i, j); perr != nil {
+			rs.dead = true
+			s.panics = append(s.panics, perr)
+			continue
+		}
+		if hits[j/64]&(1<<(j%64)) == 0 {
+			continue
+		}
+		// The grouping's Eval functions are the rule's code too.
+		if perr := t.guard(StageMatch, func() { t.add(rs, ev) }); perr != nil {
+			rs.dead = true
+			s.panics = append(s.panics, perr)
+		}
+	}
+}
+
+// panicOf returns the panic of the Match of the part's detection j on
+// record i, or nil.
+func (sl *slotsOf[E]) panicOf(i, j int) *PanicError {
+	for _, p := range sl.panics {
+		if p.rec == i && p.rule == j {
+			return p.perr
+		}
+	}
+	return nil
+}
 
 // observe offers one event to every live detection of its type.
 func observe[E any](s *run, p *partOf[E], ev *E) {
