@@ -264,8 +264,8 @@ func (d *decoder) plains() []string {
 // str reads a field value, interned.
 func (d *decoder) str() string { return d.dictStr(&d.vals, d.in) }
 
-// keyStr reads a BY value; BY values are not interned.
-func (d *decoder) keyStr() string { return d.dictStr(&d.keyVals, nil) }
+// keyStr reads a BY value, interned too.
+func (d *decoder) keyStr() string { return d.dictStr(&d.keyVals, d.in) }
 
 func (d *decoder) dictStr(dict *[]string, in *interner) string {
 	i := d.uvarint()
@@ -310,18 +310,16 @@ func (t *Table) AppendBinary(b []byte) ([]byte, error) {
 		e.plains(t.fields)
 	}
 	e.uvarint(uint64(len(t.groups)))
-	key := make([]string, len(t.by))
 	for i := range t.groups {
 		g := &t.groups[i]
-		decodeKey(key, g.key)
-		for _, k := range key {
-			e.keyStr(k)
+		for _, id := range t.key(i) {
+			e.keyStr(t.strs.str(id))
 		}
-		e.varint(g.count.n)
-		e.tstamp(g.first.at())
-		e.tstamp(g.last.at())
+		e.varint(g.count)
+		e.tstamp(g.first())
+		e.tstamp(g.last())
 		for _, c := range t.cols {
-			c.encode(e, i)
+			c.encode(e, i, &t.strs)
 		}
 	}
 	return e.finish(), nil
@@ -373,10 +371,10 @@ func (t *Table) UnmarshalBinary(data []byte) error {
 	n := d.count()
 	// Each group takes at least a byte per BY value and five more.
 	nt.reserve(min(n, len(d.b)/(len(by)+5)))
-	key := make([]string, len(by))
+	ids := make([]uint32, len(by))
 	for range n {
-		for k := range key {
-			key[k] = d.keyStr()
+		for k := range ids {
+			ids[k] = nt.strs.id(d.keyStr())
 		}
 		count := d.count64()
 		first, last := d.tstamp(), d.tstamp()
@@ -387,15 +385,14 @@ func (t *Table) UnmarshalBinary(data []byte) error {
 			d.fail("bad group count or times")
 			break
 		}
-		nt.scratch = appendKey(nt.scratch[:0], key)
-		if _, dup := nt.index[string(nt.scratch)]; dup {
+		if _, dup := nt.find(ids); dup {
 			d.fail("repeated group")
 			break
 		}
-		i := nt.insert(string(nt.scratch), first)
+		i := nt.insert(ids, first)
 		g := &nt.groups[i]
-		g.count.n = count
-		g.last.observe(last)
+		g.count = count
+		g.observe(last)
 		for _, c := range nt.cols {
 			c.decode(d, i)
 		}
@@ -418,10 +415,11 @@ var ErrVersion = errors.New("unsupported format version")
 
 // reserve makes room for n more groups.
 func (t *Table) reserve(n int) {
-	if t.index == nil || len(t.groups) == 0 {
-		t.index = make(map[string]int, n)
+	if n := len(t.groups) + n; 4*n > 3*len(t.index.slots) {
+		t.index.rebuild(t, n, len(t.groups))
 	}
 	t.groups = slices.Grow(t.groups, n)
+	t.keys = slices.Grow(t.keys, n*len(t.by))
 	for _, c := range t.cols {
 		c.reserve(n)
 	}

@@ -1,13 +1,14 @@
 package aggregate
 
 import (
-	"encoding/binary"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"iter"
 	"slices"
 	"strings"
 	"time"
+	"unsafe"
 )
 
 // Table groups observations by a tuple of string BY values and keeps, per
@@ -41,29 +42,51 @@ type Table struct {
 	// then calls them directly.
 	sets []*setColumn
 
-	// index maps an encoded key (see appendKey) to its position in groups.
-	// Storing groups in a slice rather than behind pointers saves an
-	// allocation per group; a new group costs its key string, and the
-	// states of its stats cost nothing more until they hold values.
-	index  map[string]int
-	groups []group
-
-	// scratch is reused by Add to encode keys, so that looking up an
-	// existing group does not allocate.
-	scratch []byte
-
-	// strs interns the values the states keep.
+	// strs is the table's dictionary: every string it keeps, once.
 	strs interner
+
+	// groups holds the group headers, in order of creation, and keys
+	// their keys: group i's key is keys[i*len(by):(i+1)*len(by)], the
+	// ids of its BY values in strs. Neither holds a pointer, so the
+	// garbage collector does not scan them. index finds a group by key.
+	groups []group
+	keys   []uint32
+	index  groupIndex
+
+	// scratch is reused by Add for the ids of the key it looks up, so
+	// that adding to an existing group does not allocate.
+	scratch []uint32
+	// last holds, per BY column, the last value Add saw there (the
+	// interner's copy, never the caller's string) and lastID its id: a
+	// column that is constant, or changes rarely, costs a string
+	// comparison rather than a hash lookup.
+	last   []string
+	lastID []uint32
 }
 
-// group is the header of one group: its key and the three stats every
-// group has, which Row reports as Count, First and Last. The other
-// stats of the group are element i of each column.
+// group is the header of one group: the three stats every group has,
+// which Row reports as Count, First and Last. A group has at least one
+// observation, so both times are always set. The other stats of the
+// group are element i of each column.
 type group struct {
-	key   string // encoded BY values; also the key in Table.index
-	count countState
-	first minTimeState
-	last  maxTimeState
+	count     int64
+	firstSec  int64
+	lastSec   int64
+	firstNsec int32
+	lastNsec  int32
+}
+
+func (g *group) first() tstamp { return tstamp{sec: g.firstSec, nsec: g.firstNsec} }
+func (g *group) last() tstamp  { return tstamp{sec: g.lastSec, nsec: g.lastNsec} }
+
+// observe widens the group's times to include t.
+func (g *group) observe(t tstamp) {
+	if t.before(g.first()) {
+		g.firstSec, g.firstNsec = t.sec, t.nsec
+	}
+	if g.last().before(t) {
+		g.lastSec, g.lastNsec = t.sec, t.nsec
+	}
 }
 
 // Row is one group of a [Table], as returned by [Table.Rows].
@@ -104,7 +127,6 @@ func New(by []string, fields []string) (*Table, error) {
 	t := &Table{
 		by:     slices.Clone(by),
 		fields: slices.Clone(fields),
-		index:  make(map[string]int),
 	}
 	for f := range fields {
 		c := new(setColumn)
@@ -163,7 +185,6 @@ func NewStats(by []string, specs []Spec) (*Table, error) {
 		specs:   slices.Clone(specs),
 		stats:   true,
 		specCol: make([]int, len(specs)),
-		index:   make(map[string]int),
 	}
 	stdev := make(map[string]bool)
 	for _, s := range specs {
@@ -258,23 +279,20 @@ func (t *Table) Add(key []string, at time.Time, vals [][]string) error {
 		return fmt.Errorf("aggregate: Add: vals has %d entries for %d value fields: %w", len(vals), len(t.fields), ErrLengthMismatch)
 	}
 	ts := stamp(at)
-	t.scratch = appendKey(t.scratch[:0], key)
-	i, ok := t.index[string(t.scratch)] // no allocation: the compiler does not copy for a lookup
+	ids := t.keyIDs(key)
+	i, ok := t.find(ids)
 	if !ok {
-		i = t.insert(string(t.scratch), ts)
+		i = t.insert(ids, ts)
 	}
 	g := &t.groups[i]
-	g.count.n++
-	g.first.observe(ts)
-	g.last.observe(ts)
+	g.count++
+	g.observe(ts)
 	if t.sets != nil {
-		// New's value sets, inline: the per-event hot path of most rules
-		// (setState.add, without a call per field).
+		// New's value sets, inline: the per-event hot path of most rules.
 		for c, col := range t.sets {
-			s := &col.s[i].set
 			for _, v := range vals[t.colField[c]] {
-				if v != "" && !s.has(v) {
-					s.add(t.strs.intern(v))
+				if v != "" {
+					col.addID(i, t.strs.id(v))
 				}
 			}
 		}
@@ -286,42 +304,122 @@ func (t *Table) Add(key []string, at time.Time, vals [][]string) error {
 	return nil
 }
 
-// insert adds an empty group for the encoded key k, first seen at time at,
-// and returns its position. The count starts at zero; the caller adds the
-// observation.
-func (t *Table) insert(k string, at tstamp) int {
-	if t.index == nil {
-		t.index = make(map[string]int) // the zero Table
+// keyIDs returns the ids of the values of key, interning new ones, in
+// t.scratch.
+func (t *Table) keyIDs(key []string) []uint32 {
+	if len(t.last) != len(key) {
+		t.last = make([]string, len(key))
+		t.lastID = make([]uint32, len(key))
+		t.scratch = make([]uint32, len(key))
+		for c := range t.lastID {
+			t.lastID[c] = t.strs.id("") // so that last[c] == "" is right
+		}
 	}
-	g := group{key: k}
-	g.first.observe(at)
-	g.last.observe(at)
-	t.groups = append(t.groups, g)
+	ids := t.scratch
+	for c, v := range key {
+		if v == t.last[c] {
+			ids[c] = t.lastID[c]
+			continue
+		}
+		id := t.strs.id(v)
+		ids[c], t.lastID[c], t.last[c] = id, id, t.strs.str(id)
+	}
+	return ids
+}
+
+// key returns the ids of group i's key.
+func (t *Table) key(i int) []uint32 {
+	nb := len(t.by)
+	return t.keys[i*nb : (i+1)*nb : (i+1)*nb]
+}
+
+// find returns the position of the group whose key has the value ids
+// ids, and whether there is one.
+func (t *Table) find(ids []uint32) (int, bool) {
+	if t.index.slots == nil {
+		return 0, false
+	}
+	i, ok := t.index.find(t, ids, t.hashKey(ids))
+	return int(i), ok
+}
+
+// insert adds an empty group for the key ids, which no group has,
+// first seen at time at, and returns its position. The count starts at
+// zero; the caller adds the observation.
+func (t *Table) insert(ids []uint32, at tstamp) int {
+	i := len(t.groups)
+	t.groups = append(t.groups, group{firstSec: at.sec, firstNsec: at.nsec, lastSec: at.sec, lastNsec: at.nsec})
+	t.keys = append(t.keys, ids...)
 	for _, c := range t.cols {
 		c.grow()
 	}
-	i := len(t.groups) - 1
-	t.index[k] = i
+	t.index.add(t, uint32(i), t.hashKey(ids))
 	return i
 }
 
-// appendKey appends the encoding of key to dst: for each value, its length
-// as a uvarint followed by its bytes. The length prefix makes the encoding
-// injective, so distinct keys never collide.
-func appendKey(dst []byte, key []string) []byte {
-	for _, s := range key {
-		dst = binary.AppendUvarint(dst, uint64(len(s)))
-		dst = append(dst, s...)
+// hashKey hashes the value ids of a key with the interner's seed.
+func (t *Table) hashKey(ids []uint32) uint64 {
+	t.strs.ready()
+	var b []byte
+	if len(ids) > 0 {
+		b = unsafe.Slice((*byte)(unsafe.Pointer(&ids[0])), 4*len(ids))
 	}
-	return dst
+	return maphash.Bytes(t.strs.seed, b) &^ t.index.hashClear
 }
 
-// decodeKey splits k, an encoded key produced by appendKey, into dst, which
-// has one element per BY column. The strings share memory with k, which is
-// immutable. k always comes from appendKey, so it is well formed.
-func decodeKey(dst []string, k string) {
-	for i := range dst {
-		dst[i], k = cutKey(k)
+// groupIndex finds groups by key: open addressing with linear probing
+// over group positions, 4 bytes a slot, at a load of at most 3/4. A
+// slot is 0 when empty, else the group's position + 1.
+type groupIndex struct {
+	slots []uint32
+	// hashClear is cleared from every hash; tests set it to force
+	// collisions.
+	hashClear uint64
+}
+
+// find returns the position of the group of t whose key is ids, hashed
+// h, and true; or the empty slot where it would go and false.
+func (x *groupIndex) find(t *Table, ids []uint32, h uint64) (uint32, bool) {
+	m := uint64(len(x.slots) - 1)
+	for i := h & m; ; i = (i + 1) & m {
+		s := x.slots[i]
+		if s == 0 {
+			return uint32(i), false
+		}
+		if slices.Equal(t.key(int(s-1)), ids) {
+			return s - 1, true
+		}
+	}
+}
+
+// add indexes group g of t, hashed h: the last group, not yet indexed.
+func (x *groupIndex) add(t *Table, g uint32, h uint64) {
+	if 4*(int(g)+1) > 3*len(x.slots) {
+		x.rebuild(t, int(g)+1, int(g))
+	}
+	x.slots[x.free(h)] = g + 1
+}
+
+// free returns the first empty slot from h's.
+func (x *groupIndex) free(h uint64) uint64 {
+	m := uint64(len(x.slots) - 1)
+	i := h & m
+	for x.slots[i] != 0 {
+		i = (i + 1) & m
+	}
+	return i
+}
+
+// rebuild makes room for n groups, at least doubling the index, and
+// indexes the first indexed groups of t.
+func (x *groupIndex) rebuild(t *Table, n, indexed int) {
+	size := max(16, 2*len(x.slots))
+	for 4*n > 3*size {
+		size *= 2
+	}
+	x.slots = make([]uint32, size)
+	for g := range indexed {
+		x.slots[x.free(t.hashKey(t.key(g)))] = uint32(g) + 1
 	}
 }
 
@@ -367,7 +465,7 @@ func (t *Table) RowsWhere(keep func(count int64, distinct []int) bool) []Row {
 				distinct[f] = t.cols[c].size(i)
 			}
 		}
-		return keep(t.groups[i].count.n, distinct)
+		return keep(t.groups[i].count, distinct)
 	})
 }
 
@@ -390,13 +488,13 @@ type Group struct {
 }
 
 // Count returns the number of observations in the group.
-func (g Group) Count() int64 { return g.t.groups[g.i].count.n }
+func (g Group) Count() int64 { return g.t.groups[g.i].count }
 
 // First returns the group's earliest observation time, in UTC.
-func (g Group) First() time.Time { return g.t.groups[g.i].first.at().time() }
+func (g Group) First() time.Time { return g.t.groups[g.i].first().time() }
 
 // Last returns the group's latest observation time, in UTC.
-func (g Group) Last() time.Time { return g.t.groups[g.i].last.at().time() }
+func (g Group) Last() time.Time { return g.t.groups[g.i].last().time() }
 
 // Stat returns the result of spec j of a table made by [NewStats], as
 // Row.Stats[j] will hold it. It is the null value for an index out of
@@ -412,16 +510,16 @@ func (g Group) Stat(j int) Value {
 func (t *Table) stat(i, j int) Value {
 	s := t.specs[j]
 	if c := t.specCol[j]; c >= 0 {
-		return t.cols[c].result(i, s.Func)
+		return t.cols[c].result(i, &t.strs, s.Func)
 	}
 	g := &t.groups[i]
 	switch s.Func {
 	case MinTime:
-		return g.first.result(s.Func)
+		return timeValue(true, g.first())
 	case MaxTime:
-		return g.last.result(s.Func)
+		return timeValue(true, g.last())
 	}
-	return g.count.result(s.Func)
+	return number(float64(g.count))
 }
 
 // Sorted yields, one at a time, the rows [Table.RowsFunc] returns for
@@ -458,7 +556,7 @@ func (t *Table) order(keep func(i int) bool) []int32 {
 	}
 	// Sort the group indices on their encoded keys, then make the rows
 	// in order, rather than moving rows around.
-	slices.SortFunc(kept, func(a, b int32) int { return compareKeys(t.groups[a].key, t.groups[b].key) })
+	slices.SortFunc(kept, func(a, b int32) int { return t.compareKeys(int(a), int(b)) })
 	return kept
 }
 
@@ -468,11 +566,13 @@ func (t *Table) fill(r *Row, gi int32, key []string, stats []Value) {
 	g := &t.groups[gi]
 	if len(t.by) > 0 {
 		r.Key = key
-		decodeKey(r.Key, g.key)
+		for c, id := range t.key(int(gi)) {
+			key[c] = t.strs.str(id)
+		}
 	}
-	r.Count = g.count.n
-	r.First = g.first.at().time()
-	r.Last = g.last.at().time()
+	r.Count = g.count
+	r.First = g.first().time()
+	r.Last = g.last().time()
 	switch {
 	case t.stats:
 		r.Stats = stats
@@ -482,7 +582,7 @@ func (t *Table) fill(r *Row, gi int32, key []string, stats []Value) {
 	case len(t.fields) > 0:
 		r.Values = make([][]string, len(t.fields))
 		for f := range t.fields {
-			r.Values[f] = t.cols[f].result(int(gi), Values).List
+			r.Values[f] = t.cols[f].result(int(gi), &t.strs, Values).List
 		}
 	}
 }
@@ -509,33 +609,17 @@ func (t *Table) rows(keep func(i int) bool) []Row {
 	return rows
 }
 
-// compareKeys compares two encoded keys (see appendKey) as
-// slices.Compare compares the keys they encode: value by value, each
-// bytewise. Both encode the same number of values.
-func compareKeys(a, b string) int {
-	for a != "" {
-		var x, y string
-		x, a = cutKey(a)
-		y, b = cutKey(b)
-		if c := strings.Compare(x, y); c != 0 {
-			return c
+// compareKeys compares the keys of groups a and b as slices.Compare
+// compares the keys: value by value, each bytewise. Equal ids are equal
+// values, and distinct ids distinct ones.
+func (t *Table) compareKeys(a, b int) int {
+	ka, kb := t.key(a), t.key(b)
+	for c, x := range ka {
+		if y := kb[c]; x != y {
+			return strings.Compare(t.strs.str(x), t.strs.str(y))
 		}
 	}
 	return 0
-}
-
-// cutKey splits the first value off an encoded key, which must hold one.
-func cutKey(k string) (v, rest string) {
-	var l uint64
-	for shift := 0; ; shift += 7 {
-		b := k[0]
-		k = k[1:]
-		l |= uint64(b&0x7f) << shift
-		if b < 0x80 {
-			break
-		}
-	}
-	return k[:l], k[l:]
 }
 
 // Merge adds every group of o into t: counts add, First and Last take the
@@ -572,20 +656,27 @@ func (t *Table) Merge(o *Table) error {
 		t.reserve(len(o.groups))
 	}
 	// Index by position: if o == t, no group is inserted, so o.groups keeps
-	// its length while we update it.
+	// its length while we update it; the ids are then t's own.
+	ids := make([]uint32, len(t.by))
 	for j := range o.groups {
 		og := &o.groups[j]
-		i, ok := t.index[og.key]
+		for c, id := range o.key(j) {
+			if o != t {
+				id = t.strs.id(o.strs.str(id))
+			}
+			ids[c] = id
+		}
+		i, ok := t.find(ids)
 		if !ok {
-			i = t.insert(og.key, og.first.at())
+			i = t.insert(ids, og.first())
 		}
 		g := &t.groups[i]
-		g.count.n += og.count.n
-		g.first.observe(og.first.at())
-		g.last.observe(og.last.at())
+		g.count += og.count
+		g.observe(og.first())
+		g.observe(og.last())
 		for c, col := range t.cols {
-			// Strings are immutable, so sharing them with o is safe.
-			col.merge(i, &t.strs, o.cols[c], j)
+			// Strings are copied into t's interner.
+			col.merge(i, &t.strs, o.cols[c], j, &o.strs)
 		}
 	}
 	return nil

@@ -1,0 +1,181 @@
+package aggregate
+
+import (
+	"encoding/binary"
+	"hash/maphash"
+	"strings"
+	"unsafe"
+)
+
+// interner is a table's dictionary of the strings it keeps: its BY
+// values, the members of its value sets, and the strings its other
+// stats keep. Each distinct string is stored once and has a small id,
+// dense from 0 in order of first appearance; a group's key and a value
+// set are then arrays of ids.
+//
+// The bytes live in large chunks of memory without pointers, which the
+// garbage collector neither scans nor counts per string, and a string is
+// at most two words of bookkeeping: its reference (8 bytes) and its slot
+// in the hash index (4 bytes, at a load of at most 3/4). Storing a copy
+// also keeps a value sliced from a large input buffer from pinning the
+// whole buffer. A nil interner only copies (a standalone Accumulator).
+type interner struct {
+	// chunks hold the strings, each as its length (uvarint) and bytes.
+	// A chunk is only ever appended to within its capacity, so bytes once
+	// written never move and never change: the strings str hands out
+	// point into them (see str).
+	chunks [][]byte
+	// refs holds, per id, the chunk (high 32 bits) and offset (low 32
+	// bits) of the string.
+	refs []uint64
+	// slots is the hash index: open addressing with linear probing, a
+	// power of two long, each slot 0 for empty or id+1.
+	slots []uint32
+	seed  maphash.Seed
+	// hashClear is cleared from every hash. It is zero except in tests,
+	// which set it to force collisions.
+	hashClear uint64
+}
+
+// Chunks start small, so that the many small tables of a run cost
+// little, and double up to chunkMax. A string longer than a chunk gets
+// a chunk of its own.
+const (
+	chunkMin = 256
+	chunkMax = 256 << 10
+)
+
+// ready prepares the hash index of an empty interner.
+func (in *interner) ready() {
+	if in.slots == nil {
+		in.seed = maphash.MakeSeed()
+		in.slots = make([]uint32, 16)
+	}
+}
+
+func (in *interner) hash(v string) uint64 { return maphash.String(in.seed, v) &^ in.hashClear }
+
+// len returns the number of distinct strings.
+func (in *interner) len() int { return len(in.refs) }
+
+// str returns the string of id. It shares memory with the chunk that
+// holds it, without a copy: those bytes are written once, before id
+// exists, and never again, so the string is as immutable as any other.
+// Such a string keeps its chunk alive, as the old per-key strings kept
+// their key; rows and stats results hand them out the same way.
+func (in *interner) str(id uint32) string {
+	r := in.refs[id]
+	c := in.chunks[r>>32]
+	off := int(uint32(r))
+	var n uint64
+	k := 1
+	if b := c[off]; b < 0x80 {
+		n = uint64(b)
+	} else {
+		n, k = binary.Uvarint(c[off:])
+	}
+	if n == 0 {
+		return ""
+	}
+	return unsafe.String(&c[off+k], int(n))
+}
+
+// find returns the id of v and true, or the slot where v would go and
+// false.
+func (in *interner) find(v string) (uint32, bool) {
+	m := uint64(len(in.slots) - 1)
+	for i := in.hash(v) & m; ; i = (i + 1) & m {
+		s := in.slots[i]
+		if s == 0 {
+			return uint32(i), false
+		}
+		if in.str(s-1) == v {
+			return s - 1, true
+		}
+	}
+}
+
+// id returns the id of v, storing a copy of v if it is new.
+func (in *interner) id(v string) uint32 {
+	in.ready()
+	i, ok := in.find(v)
+	if ok {
+		return i
+	}
+	if 4*(len(in.refs)+1) > 3*len(in.slots) {
+		in.grow()
+		i, _ = in.find(v)
+	}
+	id := uint32(len(in.refs))
+	in.refs = append(in.refs, in.store(v))
+	in.slots[i] = id + 1
+	return id
+}
+
+// lookup returns the id of v if the interner holds it.
+func (in *interner) lookup(v string) (uint32, bool) {
+	if in.slots == nil {
+		return 0, false
+	}
+	return in.find(v)
+}
+
+// grow doubles the hash index.
+func (in *interner) grow() {
+	slots := make([]uint32, 2*len(in.slots))
+	m := uint64(len(slots) - 1)
+	for id := range in.refs {
+		i := in.hash(in.str(uint32(id))) & m
+		for slots[i] != 0 {
+			i = (i + 1) & m
+		}
+		slots[i] = uint32(id) + 1
+	}
+	in.slots = slots
+}
+
+// store appends v to the last chunk, or a new one, and returns its
+// reference.
+func (in *interner) store(v string) uint64 {
+	need := uvarintLen(uint64(len(v))) + len(v)
+	last := len(in.chunks) - 1
+	if last < 0 || cap(in.chunks[last])-len(in.chunks[last]) < need {
+		size := chunkMin
+		if last >= 0 {
+			size = min(2*cap(in.chunks[last]), chunkMax)
+		}
+		in.chunks = append(in.chunks, make([]byte, 0, max(size, need)))
+		last++
+	}
+	c := in.chunks[last]
+	off := len(c)
+	c = binary.AppendUvarint(c, uint64(len(v)))
+	in.chunks[last] = append(c, v...)
+	return uint64(last)<<32 | uint64(off)
+}
+
+func uvarintLen(x uint64) int {
+	n := 1
+	for x >= 0x80 {
+		x >>= 7
+		n++
+	}
+	return n
+}
+
+// intern returns the interner's copy of v.
+func (in *interner) intern(v string) string {
+	if in == nil {
+		return strings.Clone(v)
+	}
+	return in.str(in.id(v))
+}
+
+// internBytes is intern for bytes: looking up a known value does not
+// allocate.
+func (in *interner) internBytes(b []byte) string {
+	if in == nil {
+		return string(b)
+	}
+	return in.intern(unsafe.String(unsafe.SliceData(b), len(b))) // not retained: id copies
+}
