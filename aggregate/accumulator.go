@@ -222,7 +222,7 @@ func (c *col[S, P]) result(g int, _ *interner, f Func) Value { return P(&c.s[g])
 func (c *col[S, P]) size(g int) int { return 0 }
 
 func (c *col[S, P]) encode(e *encoder, g int, _ *interner) { P(&c.s[g]).encode(e) }
-func (c *col[S, P]) decode(d *decoder, g int) { P(&c.s[g]).decode(d) }
+func (c *col[S, P]) decode(d *decoder, g int)              { P(&c.s[g]).decode(d) }
 
 // tstamp is an instant as Unix seconds and nanoseconds: 12 bytes
 // rather than time.Time's 24, and no location.
