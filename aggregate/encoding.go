@@ -371,10 +371,10 @@ func (t *Table) UnmarshalBinary(data []byte) error {
 	n := d.count()
 	// Each group takes at least a byte per BY value and five more.
 	nt.reserve(min(n, len(d.b)/(len(by)+5)))
-	ids := make([]uint32, len(by))
+	key := make([]string, len(by))
 	for range n {
-		for k := range ids {
-			ids[k] = nt.strs.id(d.keyStr())
+		for k := range key {
+			key[k] = d.keyStr()
 		}
 		count := d.count64()
 		first, last := d.tstamp(), d.tstamp()
@@ -385,11 +385,12 @@ func (t *Table) UnmarshalBinary(data []byte) error {
 			d.fail("bad group count or times")
 			break
 		}
-		if _, dup := nt.find(ids); dup {
+		h := nt.hashKey(key)
+		if _, dup := nt.find(key, h); dup {
 			d.fail("repeated group")
 			break
 		}
-		i := nt.insert(ids, first)
+		i := nt.insert(key, h, first)
 		g := &nt.groups[i]
 		g.count = count
 		g.observe(last)

@@ -114,10 +114,22 @@ func (c *setColumn) appendIDs(dst []uint32, g int) []uint32 {
 	return dst
 }
 
+// addStr adds v, which is not empty, to the set of group g, if it is
+// not there. A set of one or two values compares v with them, without a
+// lookup in the interner.
+func (c *setColumn) addStr(g int, in *interner, v string) {
+	if s := &c.s[g]; s.n == 1 || s.n == 2 {
+		if in.str(s.a) == v || s.n == 2 && in.str(s.b) == v {
+			return
+		}
+	}
+	c.addID(g, in.id(v))
+}
+
 func (c *setColumn) add(g int, in *interner, _ tstamp, vals []string) {
 	for _, v := range vals {
 		if v != "" {
-			c.addID(g, in.id(v))
+			c.addStr(g, in, v)
 		}
 	}
 }

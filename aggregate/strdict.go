@@ -1,7 +1,6 @@
 package aggregate
 
 import (
-	"encoding/binary"
 	"hash/maphash"
 	"strings"
 	"unsafe"
@@ -20,13 +19,15 @@ import (
 // also keeps a value sliced from a large input buffer from pinning the
 // whole buffer. A nil interner only copies (a standalone Accumulator).
 type interner struct {
-	// chunks hold the strings, each as its length (uvarint) and bytes.
-	// A chunk is only ever appended to within its capacity, so bytes once
-	// written never move and never change: the strings str hands out
-	// point into them (see str).
+	// chunks hold the strings' bytes, one after the other. A chunk is
+	// only ever appended to within its capacity, so bytes once written
+	// never move and never change: the strings str hands out point into
+	// them (see str). cur is the index + 1 of the chunk being filled, 0
+	// for none; a long string has a chunk of its own.
 	chunks [][]byte
-	// refs holds, per id, the chunk (high 32 bits) and offset (low 32
-	// bits) of the string.
+	cur    int
+	// refs holds, per id, the string's chunk, offset and length (see
+	// ref).
 	refs []uint64
 	// slots is the hash index: open addressing with linear probing, a
 	// power of two long, each slot 0 for empty or id+1.
@@ -38,12 +39,23 @@ type interner struct {
 }
 
 // Chunks start small, so that the many small tables of a run cost
-// little, and double up to chunkMax. A string longer than a chunk gets
-// a chunk of its own.
+// little, and double up to chunkMax. A string of lenLong bytes or more
+// gets a chunk of its own.
+//
+// A reference packs the chunk index (high 28 bits), the offset in it (18
+// bits) and the length (low 18 bits; lenLong for a string that is its
+// whole chunk), so that str makes the string from the reference and the
+// chunk's address alone.
 const (
 	chunkMin = 256
-	chunkMax = 256 << 10
+	chunkMax = 1 << refBits
+	refBits  = 18
+	lenLong  = 1<<refBits - 1
 )
+
+func ref(chunk, off, n int) uint64 {
+	return uint64(chunk)<<(2*refBits) | uint64(off)<<refBits | uint64(n)
+}
 
 // ready prepares the hash index of an empty interner.
 func (in *interner) ready() {
@@ -65,19 +77,17 @@ func (in *interner) len() int { return len(in.refs) }
 // their key; rows and stats results hand them out the same way.
 func (in *interner) str(id uint32) string {
 	r := in.refs[id]
-	c := in.chunks[r>>32]
-	off := int(uint32(r))
-	var n uint64
-	k := 1
-	if b := c[off]; b < 0x80 {
-		n = uint64(b)
-	} else {
-		n, k = binary.Uvarint(c[off:])
-	}
-	if n == 0 {
+	c := in.chunks[r>>(2*refBits)]
+	n := int(r & lenLong)
+	switch n {
+	case 0:
 		return ""
+	case lenLong:
+		return unsafe.String(unsafe.SliceData(c), len(c))
 	}
-	return unsafe.String(&c[off+k], int(n))
+	// The offset and length come from store, so they are in range of c:
+	// skip the bounds checks of c[off:off+n] on this hot path.
+	return unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(unsafe.SliceData(c)), r>>refBits&lenLong)), n)
 }
 
 // find returns the id of v and true, or the slot where v would go and
@@ -134,33 +144,24 @@ func (in *interner) grow() {
 	in.slots = slots
 }
 
-// store appends v to the last chunk, or a new one, and returns its
-// reference.
+// store copies v into a chunk and returns its reference.
 func (in *interner) store(v string) uint64 {
-	need := uvarintLen(uint64(len(v))) + len(v)
-	last := len(in.chunks) - 1
-	if last < 0 || cap(in.chunks[last])-len(in.chunks[last]) < need {
+	if len(v) >= lenLong {
+		in.chunks = append(in.chunks, []byte(v))
+		return ref(len(in.chunks)-1, 0, lenLong)
+	}
+	if in.cur == 0 || cap(in.chunks[in.cur-1])-len(in.chunks[in.cur-1]) < len(v) {
 		size := chunkMin
-		if last >= 0 {
-			size = min(2*cap(in.chunks[last]), chunkMax)
+		if in.cur > 0 {
+			size = min(2*cap(in.chunks[in.cur-1]), chunkMax)
 		}
-		in.chunks = append(in.chunks, make([]byte, 0, max(size, need)))
-		last++
+		in.chunks = append(in.chunks, make([]byte, 0, max(size, len(v))))
+		in.cur = len(in.chunks)
 	}
-	c := in.chunks[last]
+	c := in.chunks[in.cur-1]
 	off := len(c)
-	c = binary.AppendUvarint(c, uint64(len(v)))
-	in.chunks[last] = append(c, v...)
-	return uint64(last)<<32 | uint64(off)
-}
-
-func uvarintLen(x uint64) int {
-	n := 1
-	for x >= 0x80 {
-		x >>= 7
-		n++
-	}
-	return n
+	in.chunks[in.cur-1] = append(c, v...)
+	return ref(in.cur-1, off, len(v))
 }
 
 // intern returns the interner's copy of v.

@@ -1,6 +1,7 @@
 package aggregate
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"hash/maphash"
@@ -8,7 +9,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-	"unsafe"
 )
 
 // Table groups observations by a tuple of string BY values and keeps, per
@@ -53,15 +53,10 @@ type Table struct {
 	keys   []uint32
 	index  groupIndex
 
-	// scratch is reused by Add for the ids of the key it looks up, so
-	// that adding to an existing group does not allocate.
-	scratch []uint32
-	// last holds, per BY column, the last value Add saw there (the
-	// interner's copy, never the caller's string) and lastID its id: a
-	// column that is constant, or changes rarely, costs a string
-	// comparison rather than a hash lookup.
-	last   []string
-	lastID []uint32
+	// scratch is reused to encode the key being looked up (see
+	// appendKey), which is hashed, so that adding to an existing group
+	// does not allocate.
+	scratch []byte
 }
 
 // group is the header of one group: the three stats every group has,
@@ -279,10 +274,10 @@ func (t *Table) Add(key []string, at time.Time, vals [][]string) error {
 		return fmt.Errorf("aggregate: Add: vals has %d entries for %d value fields: %w", len(vals), len(t.fields), ErrLengthMismatch)
 	}
 	ts := stamp(at)
-	ids := t.keyIDs(key)
-	i, ok := t.find(ids)
+	h := t.hashKey(key)
+	i, ok := t.find(key, h)
 	if !ok {
-		i = t.insert(ids, ts)
+		i = t.insert(key, h, ts)
 	}
 	g := &t.groups[i]
 	g.count++
@@ -292,7 +287,7 @@ func (t *Table) Add(key []string, at time.Time, vals [][]string) error {
 		for c, col := range t.sets {
 			for _, v := range vals[t.colField[c]] {
 				if v != "" {
-					col.addID(i, t.strs.id(v))
+					col.addStr(i, &t.strs, v)
 				}
 			}
 		}
@@ -304,90 +299,103 @@ func (t *Table) Add(key []string, at time.Time, vals [][]string) error {
 	return nil
 }
 
-// keyIDs returns the ids of the values of key, interning new ones, in
-// t.scratch.
-func (t *Table) keyIDs(key []string) []uint32 {
-	if len(t.last) != len(key) {
-		t.last = make([]string, len(key))
-		t.lastID = make([]uint32, len(key))
-		t.scratch = make([]uint32, len(key))
-		for c := range t.lastID {
-			t.lastID[c] = t.strs.id("") // so that last[c] == "" is right
-		}
-	}
-	ids := t.scratch
-	for c, v := range key {
-		if v == t.last[c] {
-			ids[c] = t.lastID[c]
-			continue
-		}
-		id := t.strs.id(v)
-		ids[c], t.lastID[c], t.last[c] = id, id, t.strs.str(id)
-	}
-	return ids
-}
-
 // key returns the ids of group i's key.
 func (t *Table) key(i int) []uint32 {
 	nb := len(t.by)
 	return t.keys[i*nb : (i+1)*nb : (i+1)*nb]
 }
 
-// find returns the position of the group whose key has the value ids
-// ids, and whether there is one.
-func (t *Table) find(ids []uint32) (int, bool) {
+// keyIs reports whether group i's key is key.
+func (t *Table) keyIs(i int, key []string) bool {
+	for c, id := range t.key(i) {
+		if t.strs.str(id) != key[c] {
+			return false
+		}
+	}
+	return true
+}
+
+// find returns the position of the group whose key is key, hashed h by
+// hashKey, and whether there is one. An existing group is found by
+// comparing strings, without a lookup of each value in the interner.
+func (t *Table) find(key []string, h uint64) (int, bool) {
 	if t.index.slots == nil {
 		return 0, false
 	}
-	i, ok := t.index.find(t, ids, t.hashKey(ids))
+	i, ok := t.index.find(t, key, h)
 	return int(i), ok
 }
 
-// insert adds an empty group for the key ids, which no group has,
+// insert adds an empty group for key, hashed h, which no group has,
 // first seen at time at, and returns its position. The count starts at
 // zero; the caller adds the observation.
-func (t *Table) insert(ids []uint32, at tstamp) int {
+func (t *Table) insert(key []string, h uint64, at tstamp) int {
 	i := len(t.groups)
 	t.groups = append(t.groups, group{firstSec: at.sec, firstNsec: at.nsec, lastSec: at.sec, lastNsec: at.nsec})
-	t.keys = append(t.keys, ids...)
+	for _, v := range key {
+		t.keys = append(t.keys, t.strs.id(v))
+	}
 	for _, c := range t.cols {
 		c.grow()
 	}
-	t.index.add(t, uint32(i), t.hashKey(ids))
+	t.index.add(t, uint32(i), h)
 	return i
 }
 
-// hashKey hashes the value ids of a key with the interner's seed.
-func (t *Table) hashKey(ids []uint32) uint64 {
+// hashKey hashes key, encoded by appendKey into t.scratch, with the
+// interner's seed.
+func (t *Table) hashKey(key []string) uint64 {
 	t.strs.ready()
-	var b []byte
-	if len(ids) > 0 {
-		b = unsafe.Slice((*byte)(unsafe.Pointer(&ids[0])), 4*len(ids))
-	}
-	return maphash.Bytes(t.strs.seed, b) &^ t.index.hashClear
+	t.scratch = appendKey(t.scratch[:0], key)
+	return maphash.Bytes(t.strs.seed, t.scratch) &^ t.index.hashClear
 }
 
-// groupIndex finds groups by key: open addressing with linear probing
-// over group positions, 4 bytes a slot, at a load of at most 3/4. A
-// slot is 0 when empty, else the group's position + 1.
+// hashGroup is hashKey of group i's key.
+func (t *Table) hashGroup(i int) uint64 {
+	t.scratch = t.scratch[:0]
+	for _, id := range t.key(i) {
+		s := t.strs.str(id)
+		t.scratch = binary.AppendUvarint(t.scratch, uint64(len(s)))
+		t.scratch = append(t.scratch, s...)
+	}
+	return maphash.Bytes(t.strs.seed, t.scratch) &^ t.index.hashClear
+}
+
+// appendKey appends the encoding of key to dst: for each value, its length
+// as a uvarint followed by its bytes. The length prefix makes the encoding
+// injective, so that it hashes the whole key.
+func appendKey(dst []byte, key []string) []byte {
+	for _, s := range key {
+		dst = binary.AppendUvarint(dst, uint64(len(s)))
+		dst = append(dst, s...)
+	}
+	return dst
+}
+
+// groupIndex finds groups by key: open addressing with linear probing,
+// at a load of at most 3/4. A slot is 0 when empty, else the group's
+// position + 1 in its low 32 bits and the high 32 bits of the key's hash
+// in its high ones: a probe compares keys only when those match, so a
+// collision rarely costs a look at another group's key.
 type groupIndex struct {
-	slots []uint32
+	slots []uint64
 	// hashClear is cleared from every hash; tests set it to force
 	// collisions.
 	hashClear uint64
 }
 
-// find returns the position of the group of t whose key is ids, hashed
-// h, and true; or the empty slot where it would go and false.
-func (x *groupIndex) find(t *Table, ids []uint32, h uint64) (uint32, bool) {
+// find returns the position of the group of t whose key is key, hashed
+// h, and true; or false.
+func (x *groupIndex) find(t *Table, key []string, h uint64) (uint32, bool) {
 	m := uint64(len(x.slots) - 1)
+	tag := h >> 32
 	for i := h & m; ; i = (i + 1) & m {
 		s := x.slots[i]
 		if s == 0 {
-			return uint32(i), false
+			return 0, false
 		}
-		if slices.Equal(t.key(int(s-1)), ids) {
-			return s - 1, true
+		if s>>32 == tag && t.keyIs(int(uint32(s)-1), key) {
+			return uint32(s) - 1, true
 		}
 	}
 }
@@ -397,17 +405,17 @@ func (x *groupIndex) add(t *Table, g uint32, h uint64) {
 	if 4*(int(g)+1) > 3*len(x.slots) {
 		x.rebuild(t, int(g)+1, int(g))
 	}
-	x.slots[x.free(h)] = g + 1
+	x.place(g, h)
 }
 
-// free returns the first empty slot from h's.
-func (x *groupIndex) free(h uint64) uint64 {
+// place puts group g, hashed h, in the first empty slot from h's.
+func (x *groupIndex) place(g uint32, h uint64) {
 	m := uint64(len(x.slots) - 1)
 	i := h & m
 	for x.slots[i] != 0 {
 		i = (i + 1) & m
 	}
-	return i
+	x.slots[i] = h>>32<<32 | uint64(g+1)
 }
 
 // rebuild makes room for n groups, at least doubling the index, and
@@ -417,9 +425,9 @@ func (x *groupIndex) rebuild(t *Table, n, indexed int) {
 	for 4*n > 3*size {
 		size *= 2
 	}
-	x.slots = make([]uint32, size)
+	x.slots = make([]uint64, size)
 	for g := range indexed {
-		x.slots[x.free(t.hashKey(t.key(g)))] = uint32(g) + 1
+		x.place(uint32(g), t.hashGroup(g))
 	}
 }
 
@@ -657,18 +665,16 @@ func (t *Table) Merge(o *Table) error {
 	}
 	// Index by position: if o == t, no group is inserted, so o.groups keeps
 	// its length while we update it; the ids are then t's own.
-	ids := make([]uint32, len(t.by))
+	key := make([]string, len(t.by))
 	for j := range o.groups {
 		og := &o.groups[j]
 		for c, id := range o.key(j) {
-			if o != t {
-				id = t.strs.id(o.strs.str(id))
-			}
-			ids[c] = id
+			key[c] = o.strs.str(id)
 		}
-		i, ok := t.find(ids)
+		h := t.hashKey(key)
+		i, ok := t.find(key, h)
 		if !ok {
-			i = t.insert(ids, og.first())
+			i = t.insert(key, h, og.first())
 		}
 		g := &t.groups[i]
 		g.count += og.count
