@@ -36,6 +36,12 @@ type encoder struct {
 	start   int
 	vals    map[string]uint64
 	keyVals map[string]uint64
+	// keyRefs is keyVals for a table's BY values by their id in its
+	// interner: 0 for a value not written yet, else its index + 1. Ids
+	// and strings correspond one to one, so it numbers the values as
+	// keyVals would, without hashing them.
+	keyRefs []uint32
+	n       uint32 // BY values written
 }
 
 func newEncoder(b []byte, magic string) *encoder {
@@ -56,6 +62,21 @@ func (e *encoder) varint(x int64)   { e.b = binary.AppendVarint(e.b, x) }
 func (e *encoder) float(f float64)  { e.b = binary.LittleEndian.AppendUint64(e.b, math.Float64bits(f)) }
 func (e *encoder) str(s string)     { e.dictStr(&e.vals, s) }
 func (e *encoder) keyStr(s string)  { e.dictStr(&e.keyVals, s) }
+
+// keyID writes BY value id of in as keyStr writes its string.
+func (e *encoder) keyID(in *interner, id uint32) {
+	if e.keyRefs == nil {
+		e.keyRefs = make([]uint32, in.len())
+	}
+	if r := e.keyRefs[id]; r > 0 {
+		e.uvarint(uint64(r))
+		return
+	}
+	e.n++
+	e.keyRefs[id] = e.n
+	e.uvarint(0)
+	e.plain(in.str(id))
+}
 
 func (e *encoder) tstamp(t tstamp) {
 	e.varint(t.sec)
@@ -313,7 +334,7 @@ func (t *Table) AppendBinary(b []byte) ([]byte, error) {
 	for i := range t.groups {
 		g := &t.groups[i]
 		for _, id := range t.key(i) {
-			e.keyStr(t.strs.str(id))
+			e.keyID(&t.strs, id)
 		}
 		e.varint(g.count)
 		e.tstamp(g.first())

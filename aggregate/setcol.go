@@ -5,7 +5,7 @@ import "slices"
 // setColumn is the column of dc and values in a table, the most common
 // after the header's stats. Its sets hold the ids of their values in the
 // table's interner rather than strings, and a set of one or two values,
-// what most groups see, lives inline in the column: 12 bytes and no
+// what most groups see, lives inline in the column: 8 bytes and no
 // pointer per group, so the garbage collector does not scan the column.
 // Larger sets spill to a side slice. It encodes exactly as setState.
 type setColumn struct {
@@ -13,15 +13,40 @@ type setColumn struct {
 	spills []spill
 }
 
-// idSet is one group's set: n values, a and b when n <= 2; otherwise a
-// is the set's index in spills.
-type idSet struct{ n, a, b uint32 }
+// idSet is one group's set. a and b are 0 or a value's id + 1: {0, 0}
+// is empty, {x, 0} one value, {x, y} two. With spilled set in a, a's
+// other bits are the set's index in spills. An interner has fewer than
+// spilled ids, as it would need 16 GiB of references to reach it.
+type idSet struct{ a, b uint32 }
+
+const spilled = 1 << 31
+
+// n returns the number of values in s, whose spill, if any, is in
+// spills.
+func (s idSet) n(spills []spill) int {
+	switch {
+	case s.a == 0:
+		return 0
+	case s.a&spilled != 0:
+		return spills[s.a&^spilled].len()
+	case s.b == 0:
+		return 1
+	}
+	return 2
+}
 
 // spill is a set of more than two values: a slice searched linearly, and
 // a map past smallSet values, as valueSet.
 type spill struct {
 	small []uint32
 	big   map[uint32]struct{}
+}
+
+func (p *spill) len() int {
+	if p.big != nil {
+		return len(p.big)
+	}
+	return len(p.small)
 }
 
 func newSetColumn() column { return new(setColumn) }
@@ -33,34 +58,30 @@ func (c *setColumn) reserve(n int) { c.s = slices.Grow(c.s, n) }
 // addID adds id to the set of group g, if it is not there.
 func (c *setColumn) addID(g int, id uint32) {
 	s := &c.s[g]
-	switch s.n {
-	case 0:
-		s.a, s.n = id, 1
+	switch {
+	case s.a == 0:
+		s.a = id + 1
 		return
-	case 1:
-		if s.a != id {
-			s.b, s.n = id, 2
+	case s.a&spilled == 0:
+		if s.a == id+1 || s.b == id+1 {
+			return
 		}
-		return
-	case 2:
-		if s.a != id && s.b != id {
-			c.spills = append(c.spills, spill{small: []uint32{s.a, s.b, id}})
-			*s = idSet{n: 3, a: uint32(len(c.spills) - 1)}
+		if s.b == 0 {
+			s.b = id + 1
+			return
 		}
+		c.spills = append(c.spills, spill{small: []uint32{s.a - 1, s.b - 1, id}})
+		*s = idSet{a: spilled | uint32(len(c.spills)-1)}
 		return
 	}
-	p := &c.spills[s.a]
+	p := &c.spills[s.a&^spilled]
 	if p.big != nil {
-		if _, ok := p.big[id]; !ok {
-			p.big[id] = struct{}{}
-			s.n++
-		}
+		p.big[id] = struct{}{}
 		return
 	}
 	if slices.Contains(p.small, id) {
 		return
 	}
-	s.n++
 	if len(p.small) < smallSet {
 		p.small = append(p.small, id)
 		return
@@ -75,16 +96,11 @@ func (c *setColumn) addID(g int, id uint32) {
 
 // has reports whether the set of group g holds id.
 func (c *setColumn) has(g int, id uint32) bool {
-	s := &c.s[g]
-	switch s.n {
-	case 0:
-		return false
-	case 1:
-		return s.a == id
-	case 2:
-		return s.a == id || s.b == id
+	s := c.s[g]
+	if s.a&spilled == 0 {
+		return s.a == id+1 || s.b == id+1
 	}
-	p := &c.spills[s.a]
+	p := &c.spills[s.a&^spilled]
 	if p.big != nil {
 		_, ok := p.big[id]
 		return ok
@@ -95,16 +111,17 @@ func (c *setColumn) has(g int, id uint32) bool {
 // appendIDs appends the ids of group g's set to dst, in no particular
 // order.
 func (c *setColumn) appendIDs(dst []uint32, g int) []uint32 {
-	s := &c.s[g]
-	switch s.n {
-	case 0:
+	s := c.s[g]
+	if s.a&spilled == 0 {
+		if s.a != 0 {
+			dst = append(dst, s.a-1)
+		}
+		if s.b != 0 {
+			dst = append(dst, s.b-1)
+		}
 		return dst
-	case 1:
-		return append(dst, s.a)
-	case 2:
-		return append(dst, s.a, s.b)
 	}
-	p := &c.spills[s.a]
+	p := &c.spills[s.a&^spilled]
 	if p.big == nil {
 		return append(dst, p.small...)
 	}
@@ -118,8 +135,8 @@ func (c *setColumn) appendIDs(dst []uint32, g int) []uint32 {
 // not there. A set of one or two values compares v with them, without a
 // lookup in the interner.
 func (c *setColumn) addStr(g int, in *interner, v string) {
-	if s := &c.s[g]; s.n == 1 || s.n == 2 {
-		if in.str(s.a) == v || s.n == 2 && in.str(s.b) == v {
+	if s := c.s[g]; s.a != 0 && s.a&spilled == 0 {
+		if in.str(s.a-1) == v || s.b != 0 && in.str(s.b-1) == v {
 			return
 		}
 	}
@@ -148,13 +165,12 @@ func (c *setColumn) merge(g int, in *interner, o column, og int, oin *interner) 
 	}
 }
 
-func (c *setColumn) size(g int) int { return int(c.s[g].n) }
+func (c *setColumn) size(g int) int { return c.s[g].n(c.spills) }
 
 // sorted returns the values of group g's set, sorted bytewise, in a new
 // slice; nil when there are none.
 func (c *setColumn) sorted(g int, in *interner) []string {
-	n := c.s[g].n
-	if n == 0 {
+	if c.s[g].a == 0 {
 		return nil
 	}
 	var buf [2]uint32
@@ -171,7 +187,7 @@ func (c *setColumn) sorted(g int, in *interner) []string {
 
 func (c *setColumn) result(g int, in *interner, f Func) Value {
 	if f == DistinctCount {
-		return number(float64(c.s[g].n))
+		return number(float64(c.size(g)))
 	}
 	return multi(c.sorted(g, in))
 }

@@ -148,8 +148,8 @@ func TestGroupHeaderSize(t *testing.T) {
 	if got := unsafe.Sizeof(group{}); got != 32 {
 		t.Errorf("group header is %d bytes, want 32", got)
 	}
-	if got := unsafe.Sizeof(idSet{}); got != 12 {
-		t.Errorf("a table's dc/values set is %d bytes per group, want 12", got)
+	if got := unsafe.Sizeof(idSet{}); got != 8 {
+		t.Errorf("a table's dc/values set is %d bytes per group, want 8", got)
 	}
 	for _, tt := range []struct {
 		name string
