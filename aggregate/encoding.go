@@ -7,6 +7,7 @@ import (
 	"hash/crc32"
 	"math"
 	"slices"
+	"unsafe"
 )
 
 // The binary form of tables and accumulators (see the package
@@ -145,6 +146,7 @@ type decoder struct {
 	in      *interner
 	vals    []string
 	keyVals []string
+	keyIDs  []uint32 // the id of each of keyVals in in
 }
 
 // newDecoder reads body, which starts at offset off of the blob after
@@ -285,8 +287,30 @@ func (d *decoder) plains() []string {
 // str reads a field value, interned.
 func (d *decoder) str() string { return d.dictStr(&d.vals, d.in) }
 
-// keyStr reads a BY value, interned too.
-func (d *decoder) keyStr() string { return d.dictStr(&d.keyVals, d.in) }
+// key reads a BY value into the table's interner, d.in, and returns it
+// and its id.
+func (d *decoder) key() (string, uint32) {
+	i := d.uvarint()
+	if d.err != nil {
+		return "", 0
+	}
+	if i > 0 {
+		if i > uint64(len(d.keyVals)) {
+			d.fail("reference to a string not seen yet")
+			return "", 0
+		}
+		return d.keyVals[i-1], d.keyIDs[i-1]
+	}
+	b := d.bytes(d.count())
+	if d.err != nil {
+		return "", 0
+	}
+	id := d.in.id(unsafe.String(unsafe.SliceData(b), len(b))) // copied by id
+	s := d.in.str(id)
+	d.keyVals = append(d.keyVals, s)
+	d.keyIDs = append(d.keyIDs, id)
+	return s, id
+}
 
 func (d *decoder) dictStr(dict *[]string, in *interner) string {
 	i := d.uvarint()
@@ -333,8 +357,8 @@ func (t *Table) AppendBinary(b []byte) ([]byte, error) {
 	e.uvarint(uint64(len(t.groups)))
 	for i := range t.groups {
 		g := &t.groups[i]
-		for _, id := range t.key(i) {
-			e.keyID(&t.strs, id)
+		for c := range t.by {
+			e.keyID(&t.strs, t.keys.id(i, c))
 		}
 		e.varint(g.count)
 		e.tstamp(g.first())
@@ -393,9 +417,10 @@ func (t *Table) UnmarshalBinary(data []byte) error {
 	// Each group takes at least a byte per BY value and five more.
 	nt.reserve(min(n, len(d.b)/(len(by)+5)))
 	key := make([]string, len(by))
+	ids := make([]uint32, len(by))
 	for range n {
 		for k := range key {
-			key[k] = d.keyStr()
+			key[k], ids[k] = d.key()
 		}
 		count := d.count64()
 		first, last := d.tstamp(), d.tstamp()
@@ -411,7 +436,7 @@ func (t *Table) UnmarshalBinary(data []byte) error {
 			d.fail("repeated group")
 			break
 		}
-		i := nt.insert(key, h, first)
+		i := nt.insertIDs(key, ids, h, first)
 		g := &nt.groups[i]
 		g.count = count
 		g.observe(last)
@@ -441,7 +466,7 @@ func (t *Table) reserve(n int) {
 		t.index.rebuild(t, n, len(t.groups))
 	}
 	t.groups = slices.Grow(t.groups, n)
-	t.keys = slices.Grow(t.keys, n*len(t.by))
+	t.keys.reserve(n)
 	for _, c := range t.cols {
 		c.reserve(n)
 	}

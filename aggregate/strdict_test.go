@@ -198,3 +198,34 @@ func TestSetColumn(t *testing.T) {
 		}
 	}
 }
+
+// TestGroupKeys checks that a key column kept once while constant gives
+// every group's id before and after it varies, with columns starting to
+// vary out of column order, and one never varying.
+func TestGroupKeys(t *testing.T) {
+	// Column c varies from group varyAt[c] on; -1 never.
+	varyAt := []int{5, -1, 0, 1, 700}
+	var k groupKeys
+	var want [][]uint32
+	for i := range 1000 {
+		ids := make([]uint32, len(varyAt))
+		for c, at := range varyAt {
+			ids[c] = uint32(100 * c)
+			if at >= 0 && i >= at {
+				ids[c] += uint32(i*7%13) + 1
+			}
+		}
+		k.add(i, ids)
+		want = append(want, ids)
+	}
+	for i, ids := range want {
+		for c, id := range ids {
+			if got := k.id(i, c); got != id {
+				t.Fatalf("group %d column %d: id %d, want %d", i, c, got, id)
+			}
+		}
+	}
+	if k.stride != 4 || k.pos[1] != -1 {
+		t.Errorf("stride %d, positions %v: want 4 columns kept per row and column 1 once", k.stride, k.pos)
+	}
+}

@@ -46,17 +46,18 @@ type Table struct {
 	strs interner
 
 	// groups holds the group headers, in order of creation, and keys
-	// their keys: group i's key is keys[i*len(by):(i+1)*len(by)], the
-	// ids of its BY values in strs. Neither holds a pointer, so the
-	// garbage collector does not scan them. index finds a group by key.
+	// their keys: the ids of their BY values in strs. Neither holds a
+	// pointer, so the garbage collector does not scan them. index finds
+	// a group by key.
 	groups []group
-	keys   []uint32
+	keys   groupKeys
 	index  groupIndex
 
 	// scratch is reused to encode the key being looked up (see
 	// appendKey), which is hashed, so that adding to an existing group
-	// does not allocate.
+	// does not allocate; ids for the ids of a new group's key.
 	scratch []byte
+	ids     []uint32
 }
 
 // group is the header of one group: the three stats every group has,
@@ -299,16 +300,78 @@ func (t *Table) Add(key []string, at time.Time, vals [][]string) error {
 	return nil
 }
 
-// key returns the ids of group i's key.
-func (t *Table) key(i int) []uint32 {
-	nb := len(t.by)
-	return t.keys[i*nb : (i+1)*nb : (i+1)*nb]
+// groupKeys holds the keys of a table's groups, one row of value ids per
+// group. A BY column whose value has been the same in every group so far
+// (a constant of the search, or a field that rarely varies) is kept once
+// rather than in every row; the first group whose value differs gives
+// the column its place in the rows, which are then copied once, wider.
+type groupKeys struct {
+	// pos holds, per BY column, its place in a row, or -1 for a column
+	// constant so far, whose value is konst. rows holds stride ids per
+	// group.
+	pos    []int
+	konst  []uint32
+	rows   []uint32
+	stride int
 }
+
+// id returns the id of group i's value of BY column c.
+func (k *groupKeys) id(i, c int) uint32 {
+	if p := k.pos[c]; p >= 0 {
+		return k.rows[i*k.stride+p]
+	}
+	return k.konst[c]
+}
+
+// add appends the key ids of group i, the next group.
+func (k *groupKeys) add(i int, ids []uint32) {
+	if i == 0 {
+		k.pos = make([]int, len(ids))
+		k.konst = slices.Clone(ids)
+		for c := range k.pos {
+			k.pos[c] = -1
+		}
+	}
+	for c, id := range ids {
+		if k.pos[c] < 0 && id != k.konst[c] {
+			k.widen(i, c)
+		}
+	}
+	base := len(k.rows)
+	for range k.stride {
+		k.rows = append(k.rows, 0)
+	}
+	for c, p := range k.pos {
+		if p >= 0 {
+			k.rows[base+p] = ids[c]
+		}
+	}
+}
+
+// widen gives column c, constant in the first n groups, a place at the
+// end of the rows, keeping room for as many groups as the rows had.
+func (k *groupKeys) widen(n, c int) {
+	groups := n + 1
+	if k.stride > 0 {
+		groups = max(groups, cap(k.rows)/k.stride)
+	}
+	rows := make([]uint32, 0, groups*(k.stride+1))
+	for i := range n {
+		rows = append(rows, k.rows[i*k.stride:(i+1)*k.stride]...)
+		rows = append(rows, k.konst[c])
+	}
+	k.pos[c] = k.stride
+	k.stride++
+	k.rows = rows
+}
+
+// reserve makes room for n more groups.
+func (k *groupKeys) reserve(n int) { k.rows = slices.Grow(k.rows, n*k.stride) }
 
 // keyIs reports whether group i's key is key.
 func (t *Table) keyIs(i int, key []string) bool {
-	for c, id := range t.key(i) {
-		if t.strs.str(id) != key[c] {
+	for c, v := range key {
+		if t.strs.str(t.keys.id(i, c)) != v {
 			return false
 		}
 	}
@@ -330,10 +393,19 @@ func (t *Table) find(key []string, h uint64) (int, bool) {
 // first seen at time at, and returns its position. The count starts at
 // zero; the caller adds the observation.
 func (t *Table) insert(key []string, h uint64, at tstamp) int {
+	t.ids = t.ids[:0]
+	for _, v := range key {
+		t.ids = append(t.ids, t.strs.id(v))
+	}
+	return t.insertIDs(key, t.ids, h, at)
+}
+
+// insertIDs is insert for a key whose ids, ids, are known.
+func (t *Table) insertIDs(key []string, ids []uint32, h uint64, at tstamp) int {
 	i := len(t.groups)
 	t.groups = append(t.groups, group{firstSec: at.sec, firstNsec: at.nsec, lastSec: at.sec, lastNsec: at.nsec})
-	for _, v := range key {
-		t.keys = append(t.keys, t.strs.id(v))
+	if len(key) > 0 {
+		t.keys.add(i, ids)
 	}
 	for _, c := range t.cols {
 		c.grow()
@@ -353,8 +425,8 @@ func (t *Table) hashKey(key []string) uint64 {
 // hashGroup is hashKey of group i's key.
 func (t *Table) hashGroup(i int) uint64 {
 	t.scratch = t.scratch[:0]
-	for _, id := range t.key(i) {
-		s := t.strs.str(id)
+	for c := range t.by {
+		s := t.strs.str(t.keys.id(i, c))
 		t.scratch = binary.AppendUvarint(t.scratch, uint64(len(s)))
 		t.scratch = append(t.scratch, s...)
 	}
@@ -574,8 +646,8 @@ func (t *Table) fill(r *Row, gi int32, key []string, stats []Value) {
 	g := &t.groups[gi]
 	if len(t.by) > 0 {
 		r.Key = key
-		for c, id := range t.key(int(gi)) {
-			key[c] = t.strs.str(id)
+		for c := range key {
+			key[c] = t.strs.str(t.keys.id(int(gi), c))
 		}
 	}
 	r.Count = g.count
@@ -621,9 +693,8 @@ func (t *Table) rows(keep func(i int) bool) []Row {
 // compares the keys: value by value, each bytewise. Equal ids are equal
 // values, and distinct ids distinct ones.
 func (t *Table) compareKeys(a, b int) int {
-	ka, kb := t.key(a), t.key(b)
-	for c, x := range ka {
-		if y := kb[c]; x != y {
+	for c := range t.by {
+		if x, y := t.keys.id(a, c), t.keys.id(b, c); x != y {
 			return strings.Compare(t.strs.str(x), t.strs.str(y))
 		}
 	}
@@ -668,8 +739,8 @@ func (t *Table) Merge(o *Table) error {
 	key := make([]string, len(t.by))
 	for j := range o.groups {
 		og := &o.groups[j]
-		for c, id := range o.key(j) {
-			key[c] = o.strs.str(id)
+		for c := range key {
+			key[c] = o.strs.str(o.keys.id(j, c))
 		}
 		h := t.hashKey(key)
 		i, ok := t.find(key, h)
