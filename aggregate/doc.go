@@ -78,12 +78,13 @@
 // stored once per table, in large chunks of memory, and has a 4-byte id;
 // a new distinct string costs its bytes and about 12 more. A group costs
 // a 32-byte header (count, first and last time), 4 bytes per BY column
-// for the ids of its key and an index entry of 8 to 16 bytes; its dc and
+// for the ids of its key (nothing for a column whose value has been the
+// same in every group) and an index entry of 4 to 8 bytes; its dc and
 // values sets take 8 bytes per field until they hold more than two
 // values, and the state of every other stat sits in a column, one
 // element per group. None of these hold pointers, so the garbage
 // collector does not scan them. The consent-denied shape, four BY
-// values of which two are new in every group, is about 140 bytes a
+// values of which two are new in every group, is about 135 bytes a
 // group.
 //
 // # Concurrency

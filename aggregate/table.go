@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"hash/maphash"
 	"iter"
+	"math/bits"
 	"slices"
 	"strings"
 	"time"
@@ -445,29 +446,35 @@ func appendKey(dst []byte, key []string) []byte {
 }
 
 // groupIndex finds groups by key: open addressing with linear probing,
-// at a load of at most 3/4. A slot is 0 when empty, else the group's
-// position + 1 in its low 32 bits and the high 32 bits of the key's hash
-// in its high ones: a probe compares keys only when those match, so a
+// 4 bytes a slot, at a load of at most 3/4. A slot is 0 when empty, else
+// the group's position + 1 in its low bits bits, which hold any position
+// as there are fewer groups than slots, and high bits of the key's hash
+// in the others: a probe compares keys only when those match, so a
 // collision rarely costs a look at another group's key.
 type groupIndex struct {
-	slots []uint64
+	slots []uint32
+	bits  uint // log2(len(slots))
 	// hashClear is cleared from every hash; tests set it to force
 	// collisions.
 	hashClear uint64
 }
 
+// tag returns the bits of h that a slot keeps above the position.
+func (x *groupIndex) tag(h uint64) uint32 { return uint32(h>>32) << x.bits }
+
 // find returns the position of the group of t whose key is key, hashed
 // h, and true; or false.
 func (x *groupIndex) find(t *Table, key []string, h uint64) (uint32, bool) {
 	m := uint64(len(x.slots) - 1)
-	tag := h >> 32
+	tag := x.tag(h)
+	pos := uint32(m)
 	for i := h & m; ; i = (i + 1) & m {
 		s := x.slots[i]
 		if s == 0 {
 			return 0, false
 		}
-		if s>>32 == tag && t.keyIs(int(uint32(s)-1), key) {
-			return uint32(s) - 1, true
+		if s&^pos == tag && t.keyIs(int(s&pos)-1, key) {
+			return s&pos - 1, true
 		}
 	}
 }
@@ -487,7 +494,7 @@ func (x *groupIndex) place(g uint32, h uint64) {
 	for x.slots[i] != 0 {
 		i = (i + 1) & m
 	}
-	x.slots[i] = h>>32<<32 | uint64(g+1)
+	x.slots[i] = x.tag(h) | (g + 1)
 }
 
 // rebuild makes room for n groups, at least doubling the index, and
@@ -497,7 +504,8 @@ func (x *groupIndex) rebuild(t *Table, n, indexed int) {
 	for 4*n > 3*size {
 		size *= 2
 	}
-	x.slots = make([]uint64, size)
+	x.slots = make([]uint32, size)
+	x.bits = uint(bits.TrailingZeros(uint(size)))
 	for g := range indexed {
 		x.place(uint32(g), t.hashGroup(g))
 	}
