@@ -13,9 +13,9 @@ import (
 // set are then arrays of ids.
 //
 // The bytes live in large chunks of memory without pointers, which the
-// garbage collector neither scans nor counts per string, and a string is
-// at most two words of bookkeeping: its reference (8 bytes) and its slot
-// in the hash index (4 bytes, at a load of at most 3/4). Storing a copy
+// garbage collector neither scans nor counts per string, and a string
+// costs 12 to 16 bytes of bookkeeping: its reference (8 bytes) and its
+// slot in the hash index (4 bytes, at a load of 3/8 to 3/4). Storing a copy
 // also keeps a value sliced from a large input buffer from pinning the
 // whole buffer. A nil interner only copies (a standalone Accumulator).
 type interner struct {
@@ -29,9 +29,13 @@ type interner struct {
 	// refs holds, per id, the string's chunk, offset and length (see
 	// ref).
 	refs []uint64
-	// slots is the hash index: open addressing with linear probing, a
-	// power of two long, each slot 0 for empty or id+1.
+	// slots is the hash index: open addressing with linear probing,
+	// 1<<bits long, each slot 0 for empty, else id+1 in its low bits
+	// bits and high bits of the string's hash in the others (see
+	// groupIndex), so that a probe compares strings only when those
+	// match.
 	slots []uint32
+	bits  uint
 	seed  maphash.Seed
 	// hashClear is cleared from every hash. It is zero except in tests,
 	// which set it to force collisions.
@@ -62,8 +66,12 @@ func (in *interner) ready() {
 	if in.slots == nil {
 		in.seed = maphash.MakeSeed()
 		in.slots = make([]uint32, 16)
+		in.bits = 4
 	}
 }
+
+// tag returns the bits of h that a slot keeps above the id.
+func (in *interner) tag(h uint64) uint32 { return uint32(h>>32) << in.bits }
 
 func (in *interner) hash(v string) uint64 { return maphash.String(in.seed, v) &^ in.hashClear }
 
@@ -73,8 +81,9 @@ func (in *interner) len() int { return len(in.refs) }
 // str returns the string of id. It shares memory with the chunk that
 // holds it, without a copy: those bytes are written once, before id
 // exists, and never again, so the string is as immutable as any other.
-// Such a string keeps its chunk alive, as the old per-key strings kept
-// their key; rows and stats results hand them out the same way.
+// Such a string keeps its chunk alive. Rows and stats results hand these
+// strings out without a copy, as a table always shared its strings with
+// its rows.
 func (in *interner) str(id uint32) string {
 	r := in.refs[id]
 	c := in.chunks[r>>(2*refBits)]
@@ -90,17 +99,18 @@ func (in *interner) str(id uint32) string {
 	return unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(unsafe.SliceData(c)), r>>refBits&lenLong)), n)
 }
 
-// find returns the id of v and true, or the slot where v would go and
-// false.
-func (in *interner) find(v string) (uint32, bool) {
+// find returns the id of v, hashed h, and true, or the slot where v
+// would go and false.
+func (in *interner) find(v string, h uint64) (uint32, bool) {
 	m := uint64(len(in.slots) - 1)
-	for i := in.hash(v) & m; ; i = (i + 1) & m {
+	tag, pos := in.tag(h), uint32(m)
+	for i := h & m; ; i = (i + 1) & m {
 		s := in.slots[i]
 		if s == 0 {
 			return uint32(i), false
 		}
-		if in.str(s-1) == v {
-			return s - 1, true
+		if s&^pos == tag && in.str(s&pos-1) == v {
+			return s&pos - 1, true
 		}
 	}
 }
@@ -108,17 +118,18 @@ func (in *interner) find(v string) (uint32, bool) {
 // id returns the id of v, storing a copy of v if it is new.
 func (in *interner) id(v string) uint32 {
 	in.ready()
-	i, ok := in.find(v)
+	h := in.hash(v)
+	i, ok := in.find(v, h)
 	if ok {
 		return i
 	}
 	if 4*(len(in.refs)+1) > 3*len(in.slots) {
 		in.grow()
-		i, _ = in.find(v)
+		i, _ = in.find(v, h)
 	}
 	id := uint32(len(in.refs))
 	in.refs = append(in.refs, in.store(v))
-	in.slots[i] = id + 1
+	in.slots[i] = in.tag(h) | (id + 1)
 	return id
 }
 
@@ -127,21 +138,22 @@ func (in *interner) lookup(v string) (uint32, bool) {
 	if in.slots == nil {
 		return 0, false
 	}
-	return in.find(v)
+	return in.find(v, in.hash(v))
 }
 
 // grow doubles the hash index.
 func (in *interner) grow() {
-	slots := make([]uint32, 2*len(in.slots))
-	m := uint64(len(slots) - 1)
+	in.slots = make([]uint32, 2*len(in.slots))
+	in.bits++
+	m := uint64(len(in.slots) - 1)
 	for id := range in.refs {
-		i := in.hash(in.str(uint32(id))) & m
-		for slots[i] != 0 {
+		h := in.hash(in.str(uint32(id)))
+		i := h & m
+		for in.slots[i] != 0 {
 			i = (i + 1) & m
 		}
-		slots[i] = uint32(id) + 1
+		in.slots[i] = in.tag(h) | (uint32(id) + 1)
 	}
-	in.slots = slots
 }
 
 // store copies v into a chunk and returns its reference.
