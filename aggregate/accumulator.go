@@ -2,7 +2,6 @@ package aggregate
 
 import (
 	"fmt"
-	"strings"
 	"time"
 )
 
@@ -164,11 +163,13 @@ type column interface {
 	grow()
 	reserve(n int)
 	add(g int, in *interner, at tstamp, vals []string)
-	merge(g int, in *interner, o column, og int)
-	result(g int, f Func) Value
+	// merge merges group og of o, a column of the same type in the table
+	// whose interner is oin, into group g.
+	merge(g int, in *interner, o column, og int, oin *interner)
+	result(g int, in *interner, f Func) Value
 	// size returns the number of distinct values of a set column.
 	size(g int) int
-	encode(e *encoder, g int)
+	encode(e *encoder, g int, in *interner)
 	decode(d *decoder, g int)
 }
 
@@ -195,8 +196,6 @@ func stateOf[S any, P interface {
 	return P(new(S))
 }
 
-func newSetColumn() column { return new(setColumn) }
-
 func (c *col[S, P]) grow() {
 	var z S
 	c.s = append(c.s, z)
@@ -214,72 +213,16 @@ func (c *col[S, P]) add(g int, in *interner, at tstamp, vals []string) {
 	P(&c.s[g]).add(in, at, vals)
 }
 
-func (c *col[S, P]) merge(g int, in *interner, o column, og int) {
+func (c *col[S, P]) merge(g int, in *interner, o column, og int, _ *interner) {
 	P(&c.s[g]).merge(in, P(&o.(*col[S, P]).s[og]))
 }
 
-func (c *col[S, P]) result(g int, f Func) Value { return P(&c.s[g]).result(f) }
+func (c *col[S, P]) result(g int, _ *interner, f Func) Value { return P(&c.s[g]).result(f) }
 
 func (c *col[S, P]) size(g int) int { return 0 }
 
-// setColumn is the column of dc and values, the most common after the
-// header's stats: its add calls the state directly rather than through
-// the type parameter, which keeps Add of New's value fields as fast as
-// it was before columns.
-type setColumn struct{ col[setState, *setState] }
-
-func (c *setColumn) add(g int, in *interner, _ tstamp, vals []string) {
-	s := &c.s[g].set
-	for _, v := range vals {
-		if v != "" && !s.has(v) {
-			s.add(in.intern(v))
-		}
-	}
-}
-
-func (c *setColumn) merge(g int, in *interner, o column, og int) {
-	c.s[g].merge(in, &o.(*setColumn).s[og])
-}
-
-func (c *setColumn) size(g int) int { return c.s[g].set.len() }
-
-func (c *col[S, P]) encode(e *encoder, g int) { P(&c.s[g]).encode(e) }
-func (c *col[S, P]) decode(d *decoder, g int) { P(&c.s[g]).decode(d) }
-
-// interner shares the strings a table keeps: a tenant ID or an address
-// seen by many groups costs its bytes once. The copy also keeps a value
-// sliced from a large input buffer from pinning the whole buffer. A nil
-// interner only copies.
-type interner struct {
-	m map[string]string
-}
-
-func (in *interner) intern(v string) string {
-	if in == nil {
-		return strings.Clone(v)
-	}
-	if s, ok := in.m[v]; ok {
-		return s
-	}
-	if in.m == nil {
-		in.m = make(map[string]string)
-	}
-	c := strings.Clone(v)
-	in.m[c] = c
-	return c
-}
-
-// internBytes is intern for bytes: looking up a known value does not
-// allocate.
-func (in *interner) internBytes(b []byte) string {
-	if in == nil {
-		return string(b)
-	}
-	if s, ok := in.m[string(b)]; ok {
-		return s
-	}
-	return in.intern(string(b))
-}
+func (c *col[S, P]) encode(e *encoder, g int, _ *interner) { P(&c.s[g]).encode(e) }
+func (c *col[S, P]) decode(d *decoder, g int)              { P(&c.s[g]).decode(d) }
 
 // tstamp is an instant as Unix seconds and nanoseconds: 12 bytes
 // rather than time.Time's 24, and no location.

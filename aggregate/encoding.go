@@ -7,6 +7,7 @@ import (
 	"hash/crc32"
 	"math"
 	"slices"
+	"unsafe"
 )
 
 // The binary form of tables and accumulators (see the package
@@ -36,6 +37,12 @@ type encoder struct {
 	start   int
 	vals    map[string]uint64
 	keyVals map[string]uint64
+	// keyRefs is keyVals for a table's BY values by their id in its
+	// interner: 0 for a value not written yet, else its index + 1. Ids
+	// and strings correspond one to one, so it numbers the values as
+	// keyVals would, without hashing them.
+	keyRefs []uint32
+	n       uint32 // BY values written
 }
 
 func newEncoder(b []byte, magic string) *encoder {
@@ -56,6 +63,21 @@ func (e *encoder) varint(x int64)   { e.b = binary.AppendVarint(e.b, x) }
 func (e *encoder) float(f float64)  { e.b = binary.LittleEndian.AppendUint64(e.b, math.Float64bits(f)) }
 func (e *encoder) str(s string)     { e.dictStr(&e.vals, s) }
 func (e *encoder) keyStr(s string)  { e.dictStr(&e.keyVals, s) }
+
+// keyID writes BY value id of in as keyStr writes its string.
+func (e *encoder) keyID(in *interner, id uint32) {
+	if e.keyRefs == nil {
+		e.keyRefs = make([]uint32, in.len())
+	}
+	if r := e.keyRefs[id]; r > 0 {
+		e.uvarint(uint64(r))
+		return
+	}
+	e.n++
+	e.keyRefs[id] = e.n
+	e.uvarint(0)
+	e.plain(in.str(id))
+}
 
 func (e *encoder) tstamp(t tstamp) {
 	e.varint(t.sec)
@@ -124,6 +146,7 @@ type decoder struct {
 	in      *interner
 	vals    []string
 	keyVals []string
+	keyIDs  []uint32 // the id of each of keyVals in in
 }
 
 // newDecoder reads body, which starts at offset off of the blob after
@@ -264,8 +287,30 @@ func (d *decoder) plains() []string {
 // str reads a field value, interned.
 func (d *decoder) str() string { return d.dictStr(&d.vals, d.in) }
 
-// keyStr reads a BY value; BY values are not interned.
-func (d *decoder) keyStr() string { return d.dictStr(&d.keyVals, nil) }
+// key reads a BY value into the table's interner, d.in, and returns it
+// and its id.
+func (d *decoder) key() (string, uint32) {
+	i := d.uvarint()
+	if d.err != nil {
+		return "", 0
+	}
+	if i > 0 {
+		if i > uint64(len(d.keyVals)) {
+			d.fail("reference to a string not seen yet")
+			return "", 0
+		}
+		return d.keyVals[i-1], d.keyIDs[i-1]
+	}
+	b := d.bytes(d.count())
+	if d.err != nil {
+		return "", 0
+	}
+	id := d.in.id(unsafe.String(unsafe.SliceData(b), len(b))) // copied by id
+	s := d.in.str(id)
+	d.keyVals = append(d.keyVals, s)
+	d.keyIDs = append(d.keyIDs, id)
+	return s, id
+}
 
 func (d *decoder) dictStr(dict *[]string, in *interner) string {
 	i := d.uvarint()
@@ -310,18 +355,16 @@ func (t *Table) AppendBinary(b []byte) ([]byte, error) {
 		e.plains(t.fields)
 	}
 	e.uvarint(uint64(len(t.groups)))
-	key := make([]string, len(t.by))
 	for i := range t.groups {
 		g := &t.groups[i]
-		decodeKey(key, g.key)
-		for _, k := range key {
-			e.keyStr(k)
+		for c := range t.by {
+			e.keyID(&t.strs, t.keys.id(i, c))
 		}
-		e.varint(g.count.n)
-		e.tstamp(g.first.at())
-		e.tstamp(g.last.at())
+		e.varint(g.count)
+		e.tstamp(g.first())
+		e.tstamp(g.last())
 		for _, c := range t.cols {
-			c.encode(e, i)
+			c.encode(e, i, &t.strs)
 		}
 	}
 	return e.finish(), nil
@@ -374,9 +417,10 @@ func (t *Table) UnmarshalBinary(data []byte) error {
 	// Each group takes at least a byte per BY value and five more.
 	nt.reserve(min(n, len(d.b)/(len(by)+5)))
 	key := make([]string, len(by))
+	ids := make([]uint32, len(by))
 	for range n {
 		for k := range key {
-			key[k] = d.keyStr()
+			key[k], ids[k] = d.key()
 		}
 		count := d.count64()
 		first, last := d.tstamp(), d.tstamp()
@@ -387,15 +431,15 @@ func (t *Table) UnmarshalBinary(data []byte) error {
 			d.fail("bad group count or times")
 			break
 		}
-		nt.scratch = appendKey(nt.scratch[:0], key)
-		if _, dup := nt.index[string(nt.scratch)]; dup {
+		h := nt.hashKey(key)
+		if _, dup := nt.find(key, h); dup {
 			d.fail("repeated group")
 			break
 		}
-		i := nt.insert(string(nt.scratch), first)
+		i := nt.insertIDs(key, ids, h, first)
 		g := &nt.groups[i]
-		g.count.n = count
-		g.last.observe(last)
+		g.count = count
+		g.observe(last)
 		for _, c := range nt.cols {
 			c.decode(d, i)
 		}
@@ -418,10 +462,11 @@ var ErrVersion = errors.New("unsupported format version")
 
 // reserve makes room for n more groups.
 func (t *Table) reserve(n int) {
-	if t.index == nil || len(t.groups) == 0 {
-		t.index = make(map[string]int, n)
+	if n := len(t.groups) + n; 4*n > 3*len(t.index.slots) {
+		t.index.rebuild(t, n, len(t.groups))
 	}
 	t.groups = slices.Grow(t.groups, n)
+	t.keys.reserve(n)
 	for _, c := range t.cols {
 		c.reserve(n)
 	}

@@ -4,7 +4,9 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"iter"
+	"math/bits"
 	"slices"
 	"strings"
 	"time"
@@ -41,29 +43,47 @@ type Table struct {
 	// then calls them directly.
 	sets []*setColumn
 
-	// index maps an encoded key (see appendKey) to its position in groups.
-	// Storing groups in a slice rather than behind pointers saves an
-	// allocation per group; a new group costs its key string, and the
-	// states of its stats cost nothing more until they hold values.
-	index  map[string]int
-	groups []group
-
-	// scratch is reused by Add to encode keys, so that looking up an
-	// existing group does not allocate.
-	scratch []byte
-
-	// strs interns the values the states keep.
+	// strs is the table's dictionary: every string it keeps, once.
 	strs interner
+
+	// groups holds the group headers, in order of creation, and keys
+	// their keys: the ids of their BY values in strs. Neither holds a
+	// pointer, so the garbage collector does not scan them. index finds
+	// a group by key.
+	groups []group
+	keys   groupKeys
+	index  groupIndex
+
+	// scratch is reused to encode the key being looked up (see
+	// appendKey), which is hashed, so that adding to an existing group
+	// does not allocate; ids for the ids of a new group's key.
+	scratch []byte
+	ids     []uint32
 }
 
-// group is the header of one group: its key and the three stats every
-// group has, which Row reports as Count, First and Last. The other
-// stats of the group are element i of each column.
+// group is the header of one group: the three stats every group has,
+// which Row reports as Count, First and Last. A group has at least one
+// observation, so both times are always set. The other stats of the
+// group are element i of each column.
 type group struct {
-	key   string // encoded BY values; also the key in Table.index
-	count countState
-	first minTimeState
-	last  maxTimeState
+	count     int64
+	firstSec  int64
+	lastSec   int64
+	firstNsec int32
+	lastNsec  int32
+}
+
+func (g *group) first() tstamp { return tstamp{sec: g.firstSec, nsec: g.firstNsec} }
+func (g *group) last() tstamp  { return tstamp{sec: g.lastSec, nsec: g.lastNsec} }
+
+// observe widens the group's times to include t.
+func (g *group) observe(t tstamp) {
+	if t.before(g.first()) {
+		g.firstSec, g.firstNsec = t.sec, t.nsec
+	}
+	if g.last().before(t) {
+		g.lastSec, g.lastNsec = t.sec, t.nsec
+	}
 }
 
 // Row is one group of a [Table], as returned by [Table.Rows].
@@ -104,7 +124,6 @@ func New(by []string, fields []string) (*Table, error) {
 	t := &Table{
 		by:     slices.Clone(by),
 		fields: slices.Clone(fields),
-		index:  make(map[string]int),
 	}
 	for f := range fields {
 		c := new(setColumn)
@@ -163,7 +182,6 @@ func NewStats(by []string, specs []Spec) (*Table, error) {
 		specs:   slices.Clone(specs),
 		stats:   true,
 		specCol: make([]int, len(specs)),
-		index:   make(map[string]int),
 	}
 	stdev := make(map[string]bool)
 	for _, s := range specs {
@@ -258,23 +276,20 @@ func (t *Table) Add(key []string, at time.Time, vals [][]string) error {
 		return fmt.Errorf("aggregate: Add: vals has %d entries for %d value fields: %w", len(vals), len(t.fields), ErrLengthMismatch)
 	}
 	ts := stamp(at)
-	t.scratch = appendKey(t.scratch[:0], key)
-	i, ok := t.index[string(t.scratch)] // no allocation: the compiler does not copy for a lookup
+	h := t.hashKey(key)
+	i, ok := t.find(key, h)
 	if !ok {
-		i = t.insert(string(t.scratch), ts)
+		i = t.insert(key, h, ts)
 	}
 	g := &t.groups[i]
-	g.count.n++
-	g.first.observe(ts)
-	g.last.observe(ts)
+	g.count++
+	g.observe(ts)
 	if t.sets != nil {
-		// New's value sets, inline: the per-event hot path of most rules
-		// (setState.add, without a call per field).
+		// New's value sets, inline: the per-event hot path of most rules.
 		for c, col := range t.sets {
-			s := &col.s[i].set
 			for _, v := range vals[t.colField[c]] {
-				if v != "" && !s.has(v) {
-					s.add(t.strs.intern(v))
+				if v != "" {
+					col.addStr(i, &t.strs, v)
 				}
 			}
 		}
@@ -286,28 +301,142 @@ func (t *Table) Add(key []string, at time.Time, vals [][]string) error {
 	return nil
 }
 
-// insert adds an empty group for the encoded key k, first seen at time at,
-// and returns its position. The count starts at zero; the caller adds the
-// observation.
-func (t *Table) insert(k string, at tstamp) int {
-	if t.index == nil {
-		t.index = make(map[string]int) // the zero Table
+// groupKeys holds the keys of a table's groups, one row of value ids per
+// group. A BY column whose value has been the same in every group so far
+// (a constant of the search, or a field that rarely varies) is kept once
+// rather than in every row; the first group whose value differs gives
+// the column its place in the rows, which are then copied once, wider.
+type groupKeys struct {
+	// pos holds, per BY column, its place in a row, or -1 for a column
+	// constant so far, whose value is konst. rows holds stride ids per
+	// group.
+	pos    []int
+	konst  []uint32
+	rows   []uint32
+	stride int
+}
+
+// id returns the id of group i's value of BY column c.
+func (k *groupKeys) id(i, c int) uint32 {
+	if p := k.pos[c]; p >= 0 {
+		return k.rows[i*k.stride+p]
 	}
-	g := group{key: k}
-	g.first.observe(at)
-	g.last.observe(at)
-	t.groups = append(t.groups, g)
+	return k.konst[c]
+}
+
+// add appends the key ids of group i, the next group.
+func (k *groupKeys) add(i int, ids []uint32) {
+	if i == 0 {
+		k.pos = make([]int, len(ids))
+		k.konst = slices.Clone(ids)
+		for c := range k.pos {
+			k.pos[c] = -1
+		}
+	}
+	for c, id := range ids {
+		if k.pos[c] < 0 && id != k.konst[c] {
+			k.widen(i, c)
+		}
+	}
+	base := len(k.rows)
+	for range k.stride {
+		k.rows = append(k.rows, 0)
+	}
+	for c, p := range k.pos {
+		if p >= 0 {
+			k.rows[base+p] = ids[c]
+		}
+	}
+}
+
+// widen gives column c, constant in the first n groups, a place at the
+// end of the rows, keeping room for as many groups as the rows had.
+func (k *groupKeys) widen(n, c int) {
+	groups := n + 1
+	if k.stride > 0 {
+		groups = max(groups, cap(k.rows)/k.stride)
+	}
+	rows := make([]uint32, 0, groups*(k.stride+1))
+	for i := range n {
+		rows = append(rows, k.rows[i*k.stride:(i+1)*k.stride]...)
+		rows = append(rows, k.konst[c])
+	}
+	k.pos[c] = k.stride
+	k.stride++
+	k.rows = rows
+}
+
+// reserve makes room for n more groups.
+func (k *groupKeys) reserve(n int) { k.rows = slices.Grow(k.rows, n*k.stride) }
+
+// keyIs reports whether group i's key is key.
+func (t *Table) keyIs(i int, key []string) bool {
+	for c, v := range key {
+		if t.strs.str(t.keys.id(i, c)) != v {
+			return false
+		}
+	}
+	return true
+}
+
+// find returns the position of the group whose key is key, hashed h by
+// hashKey, and whether there is one. An existing group is found by
+// comparing strings, without a lookup of each value in the interner.
+func (t *Table) find(key []string, h uint64) (int, bool) {
+	if t.index.slots == nil {
+		return 0, false
+	}
+	i, ok := t.index.find(t, key, h)
+	return int(i), ok
+}
+
+// insert adds an empty group for key, hashed h, which no group has,
+// first seen at time at, and returns its position. The count starts at
+// zero; the caller adds the observation.
+func (t *Table) insert(key []string, h uint64, at tstamp) int {
+	t.ids = t.ids[:0]
+	for _, v := range key {
+		t.ids = append(t.ids, t.strs.id(v))
+	}
+	return t.insertIDs(key, t.ids, h, at)
+}
+
+// insertIDs is insert for a key whose ids, ids, are known.
+func (t *Table) insertIDs(key []string, ids []uint32, h uint64, at tstamp) int {
+	i := len(t.groups)
+	t.groups = append(t.groups, group{firstSec: at.sec, firstNsec: at.nsec, lastSec: at.sec, lastNsec: at.nsec})
+	if len(key) > 0 {
+		t.keys.add(i, ids)
+	}
 	for _, c := range t.cols {
 		c.grow()
 	}
-	i := len(t.groups) - 1
-	t.index[k] = i
+	t.index.add(t, uint32(i), h)
 	return i
+}
+
+// hashKey hashes key, encoded by appendKey into t.scratch, with the
+// interner's seed.
+func (t *Table) hashKey(key []string) uint64 {
+	t.strs.ready()
+	t.scratch = appendKey(t.scratch[:0], key)
+	return maphash.Bytes(t.strs.seed, t.scratch) &^ t.index.hashClear
+}
+
+// hashGroup is hashKey of group i's key.
+func (t *Table) hashGroup(i int) uint64 {
+	t.scratch = t.scratch[:0]
+	for c := range t.by {
+		s := t.strs.str(t.keys.id(i, c))
+		t.scratch = binary.AppendUvarint(t.scratch, uint64(len(s)))
+		t.scratch = append(t.scratch, s...)
+	}
+	return maphash.Bytes(t.strs.seed, t.scratch) &^ t.index.hashClear
 }
 
 // appendKey appends the encoding of key to dst: for each value, its length
 // as a uvarint followed by its bytes. The length prefix makes the encoding
-// injective, so distinct keys never collide.
+// injective, so that it hashes the whole key.
 func appendKey(dst []byte, key []string) []byte {
 	for _, s := range key {
 		dst = binary.AppendUvarint(dst, uint64(len(s)))
@@ -316,12 +445,69 @@ func appendKey(dst []byte, key []string) []byte {
 	return dst
 }
 
-// decodeKey splits k, an encoded key produced by appendKey, into dst, which
-// has one element per BY column. The strings share memory with k, which is
-// immutable. k always comes from appendKey, so it is well formed.
-func decodeKey(dst []string, k string) {
-	for i := range dst {
-		dst[i], k = cutKey(k)
+// groupIndex finds groups by key: open addressing with linear probing,
+// 4 bytes a slot, at a load of at most 3/4. A slot is 0 when empty, else
+// the group's position + 1 in its low bits bits, which hold any position
+// as there are fewer groups than slots, and high bits of the key's hash
+// in the others: a probe compares keys only when those match, so a
+// collision rarely costs a look at another group's key.
+type groupIndex struct {
+	slots []uint32
+	bits  uint // log2(len(slots))
+	// hashClear is cleared from every hash; tests set it to force
+	// collisions.
+	hashClear uint64
+}
+
+// tag returns the bits of h that a slot keeps above the position.
+func (x *groupIndex) tag(h uint64) uint32 { return uint32(h>>32) << x.bits }
+
+// find returns the position of the group of t whose key is key, hashed
+// h, and true; or false.
+func (x *groupIndex) find(t *Table, key []string, h uint64) (uint32, bool) {
+	m := uint64(len(x.slots) - 1)
+	tag := x.tag(h)
+	pos := uint32(m)
+	for i := h & m; ; i = (i + 1) & m {
+		s := x.slots[i]
+		if s == 0 {
+			return 0, false
+		}
+		if s&^pos == tag && t.keyIs(int(s&pos)-1, key) {
+			return s&pos - 1, true
+		}
+	}
+}
+
+// add indexes group g of t, hashed h: the last group, not yet indexed.
+func (x *groupIndex) add(t *Table, g uint32, h uint64) {
+	if 4*(int(g)+1) > 3*len(x.slots) {
+		x.rebuild(t, int(g)+1, int(g))
+	}
+	x.place(g, h)
+}
+
+// place puts group g, hashed h, in the first empty slot from h's.
+func (x *groupIndex) place(g uint32, h uint64) {
+	m := uint64(len(x.slots) - 1)
+	i := h & m
+	for x.slots[i] != 0 {
+		i = (i + 1) & m
+	}
+	x.slots[i] = x.tag(h) | (g + 1)
+}
+
+// rebuild makes room for n groups, at least doubling the index, and
+// indexes the first indexed groups of t.
+func (x *groupIndex) rebuild(t *Table, n, indexed int) {
+	size := max(16, 2*len(x.slots))
+	for 4*n > 3*size {
+		size *= 2
+	}
+	x.slots = make([]uint32, size)
+	x.bits = uint(bits.TrailingZeros(uint(size)))
+	for g := range indexed {
+		x.place(uint32(g), t.hashGroup(g))
 	}
 }
 
@@ -367,7 +553,7 @@ func (t *Table) RowsWhere(keep func(count int64, distinct []int) bool) []Row {
 				distinct[f] = t.cols[c].size(i)
 			}
 		}
-		return keep(t.groups[i].count.n, distinct)
+		return keep(t.groups[i].count, distinct)
 	})
 }
 
@@ -390,13 +576,13 @@ type Group struct {
 }
 
 // Count returns the number of observations in the group.
-func (g Group) Count() int64 { return g.t.groups[g.i].count.n }
+func (g Group) Count() int64 { return g.t.groups[g.i].count }
 
 // First returns the group's earliest observation time, in UTC.
-func (g Group) First() time.Time { return g.t.groups[g.i].first.at().time() }
+func (g Group) First() time.Time { return g.t.groups[g.i].first().time() }
 
 // Last returns the group's latest observation time, in UTC.
-func (g Group) Last() time.Time { return g.t.groups[g.i].last.at().time() }
+func (g Group) Last() time.Time { return g.t.groups[g.i].last().time() }
 
 // Stat returns the result of spec j of a table made by [NewStats], as
 // Row.Stats[j] will hold it. It is the null value for an index out of
@@ -412,16 +598,16 @@ func (g Group) Stat(j int) Value {
 func (t *Table) stat(i, j int) Value {
 	s := t.specs[j]
 	if c := t.specCol[j]; c >= 0 {
-		return t.cols[c].result(i, s.Func)
+		return t.cols[c].result(i, &t.strs, s.Func)
 	}
 	g := &t.groups[i]
 	switch s.Func {
 	case MinTime:
-		return g.first.result(s.Func)
+		return timeValue(true, g.first())
 	case MaxTime:
-		return g.last.result(s.Func)
+		return timeValue(true, g.last())
 	}
-	return g.count.result(s.Func)
+	return number(float64(g.count))
 }
 
 // Sorted yields, one at a time, the rows [Table.RowsFunc] returns for
@@ -458,7 +644,7 @@ func (t *Table) order(keep func(i int) bool) []int32 {
 	}
 	// Sort the group indices on their encoded keys, then make the rows
 	// in order, rather than moving rows around.
-	slices.SortFunc(kept, func(a, b int32) int { return compareKeys(t.groups[a].key, t.groups[b].key) })
+	slices.SortFunc(kept, func(a, b int32) int { return t.compareKeys(int(a), int(b)) })
 	return kept
 }
 
@@ -468,11 +654,13 @@ func (t *Table) fill(r *Row, gi int32, key []string, stats []Value) {
 	g := &t.groups[gi]
 	if len(t.by) > 0 {
 		r.Key = key
-		decodeKey(r.Key, g.key)
+		for c := range key {
+			key[c] = t.strs.str(t.keys.id(int(gi), c))
+		}
 	}
-	r.Count = g.count.n
-	r.First = g.first.at().time()
-	r.Last = g.last.at().time()
+	r.Count = g.count
+	r.First = g.first().time()
+	r.Last = g.last().time()
 	switch {
 	case t.stats:
 		r.Stats = stats
@@ -482,7 +670,7 @@ func (t *Table) fill(r *Row, gi int32, key []string, stats []Value) {
 	case len(t.fields) > 0:
 		r.Values = make([][]string, len(t.fields))
 		for f := range t.fields {
-			r.Values[f] = t.cols[f].result(int(gi), Values).List
+			r.Values[f] = t.cols[f].result(int(gi), &t.strs, Values).List
 		}
 	}
 }
@@ -509,33 +697,16 @@ func (t *Table) rows(keep func(i int) bool) []Row {
 	return rows
 }
 
-// compareKeys compares two encoded keys (see appendKey) as
-// slices.Compare compares the keys they encode: value by value, each
-// bytewise. Both encode the same number of values.
-func compareKeys(a, b string) int {
-	for a != "" {
-		var x, y string
-		x, a = cutKey(a)
-		y, b = cutKey(b)
-		if c := strings.Compare(x, y); c != 0 {
-			return c
+// compareKeys compares the keys of groups a and b as slices.Compare
+// compares the keys: value by value, each bytewise. Equal ids are equal
+// values, and distinct ids distinct ones.
+func (t *Table) compareKeys(a, b int) int {
+	for c := range t.by {
+		if x, y := t.keys.id(a, c), t.keys.id(b, c); x != y {
+			return strings.Compare(t.strs.str(x), t.strs.str(y))
 		}
 	}
 	return 0
-}
-
-// cutKey splits the first value off an encoded key, which must hold one.
-func cutKey(k string) (v, rest string) {
-	var l uint64
-	for shift := 0; ; shift += 7 {
-		b := k[0]
-		k = k[1:]
-		l |= uint64(b&0x7f) << shift
-		if b < 0x80 {
-			break
-		}
-	}
-	return k[:l], k[l:]
 }
 
 // Merge adds every group of o into t: counts add, First and Last take the
@@ -572,20 +743,25 @@ func (t *Table) Merge(o *Table) error {
 		t.reserve(len(o.groups))
 	}
 	// Index by position: if o == t, no group is inserted, so o.groups keeps
-	// its length while we update it.
+	// its length while we update it; the ids are then t's own.
+	key := make([]string, len(t.by))
 	for j := range o.groups {
 		og := &o.groups[j]
-		i, ok := t.index[og.key]
+		for c := range key {
+			key[c] = o.strs.str(o.keys.id(j, c))
+		}
+		h := t.hashKey(key)
+		i, ok := t.find(key, h)
 		if !ok {
-			i = t.insert(og.key, og.first.at())
+			i = t.insert(key, h, og.first())
 		}
 		g := &t.groups[i]
-		g.count.n += og.count.n
-		g.first.observe(og.first.at())
-		g.last.observe(og.last.at())
+		g.count += og.count
+		g.observe(og.first())
+		g.observe(og.last())
 		for c, col := range t.cols {
-			// Strings are immutable, so sharing them with o is safe.
-			col.merge(i, &t.strs, o.cols[c], j)
+			// Strings are copied into t's interner.
+			col.merge(i, &t.strs, o.cols[c], j, &o.strs)
 		}
 	}
 	return nil

@@ -141,11 +141,15 @@ func TestStdevHuge(t *testing.T) {
 	}
 }
 
-// TestGroupHeaderSize pins the per-group header: key, count, first and
-// last time.
+// TestGroupHeaderSize pins the per-group header: count, first and last
+// time (the key is 4 bytes per BY column beside it), and the inline set
+// of a table's dc/values column.
 func TestGroupHeaderSize(t *testing.T) {
-	if got := unsafe.Sizeof(group{}); got != 56 {
-		t.Errorf("group header is %d bytes, want 56", got)
+	if got := unsafe.Sizeof(group{}); got != 32 {
+		t.Errorf("group header is %d bytes, want 32", got)
+	}
+	if got := unsafe.Sizeof(idSet{}); got != 8 {
+		t.Errorf("a table's dc/values set is %d bytes per group, want 8", got)
 	}
 	for _, tt := range []struct {
 		name string
