@@ -60,9 +60,10 @@ type Options struct {
 	Prefilter bool
 	// Workers is the number of goroutines that decode records. With more
 	// than one, records are framed on a goroutine of their own, decoded by
-	// the workers, and reach the detections on the calling goroutine in
-	// input order; with zero or one, one goroutine frames, decodes and
-	// applies each record in turn. Either way the findings, counts and
+	// the workers, which also run the detections' Match on them, and are
+	// grouped on one goroutine in input order; with zero or one, one
+	// goroutine frames, decodes and applies each record in turn. Either
+	// way the findings, counts and
 	// errors are the same for any number of workers. It must not be
 	// negative. RunEvents, whose events are decoded already, does not use
 	// it.
