@@ -39,13 +39,21 @@ func (adminConsentRequired) Meta() detection.Meta {
 			ThreatObjects: []risk.ThreatObject{{Field: "src_ip", Type: risk.IPAddress}},
 		},
 		SavedSearchName: "escudo - User Blocked By Admin Consent Workflow",
-		Tags:            detection.Tags{AnalyticStory: []string{"Office 365 Account Takeover"}, MITREAttackID: []string{"T1528"}},
+		Tags:            detection.Tags{AnalyticStory: []string{"Office 365 Account Takeover"}, MITREAttackID: []string{"T1528"}, MITRETacticID: []string{"TA0006"}},
 	}
 }
 
 func (adminConsentRequired) Match(ev *event.SignInEvent) bool {
 	return ev.Status.ErrorCode != nil && *ev.Status.ErrorCode == 90095
 }
+
+// Literals lets the engine pass over, without decoding, the records that
+// cannot match: every one that does holds the code's digits.
+func (adminConsentRequired) Literals() []string { return []string{"90095"} }
+
+// Fields lets the engine decode only what Match reads (and the grouping's
+// fields, which it knows).
+func (adminConsentRequired) Fields() []string { return []string{"status.errorCode"} }
 
 func (adminConsentRequired) Grouping() detection.Grouping[event.SignInEvent] {
 	return detection.Grouping[event.SignInEvent]{
@@ -82,6 +90,12 @@ func (passwordSpray) Meta() detection.Meta {
 func (passwordSpray) Match(ev *event.SignInEvent) bool {
 	return ev.Status.ErrorCode != nil && *ev.Status.ErrorCode == 50126
 }
+
+// Literals implements detection.Literals (see adminConsentRequired).
+func (passwordSpray) Literals() []string { return []string{"50126"} }
+
+// Fields implements detection.Fields (see adminConsentRequired).
+func (passwordSpray) Fields() []string { return []string{"status.errorCode"} }
 
 func (passwordSpray) Grouping() detection.Grouping[event.SignInEvent] {
 	return detection.Grouping[event.SignInEvent]{
