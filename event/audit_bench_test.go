@@ -1,8 +1,6 @@
 package event_test
 
 import (
-	"bytes"
-	"io"
 	"os"
 	"testing"
 
@@ -17,19 +15,9 @@ func BenchmarkDecodeAudit(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		r := event.NewReader(file)
-		var recs []event.Record
+		recs := readRecords(b, event.NewReader(file))
 		var size int64
-		for {
-			rec, err := r.ReadRecord()
-			if err == io.EOF {
-				break
-			}
-			if err != nil {
-				b.Fatal(err)
-			}
-			rec.Data = bytes.Clone(rec.Data)
-			recs = append(recs, rec)
+		for _, rec := range recs {
 			size += int64(len(rec.Data))
 		}
 		file.Close()

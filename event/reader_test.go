@@ -957,18 +957,7 @@ func TestDecode(t *testing.T) {
 	}
 
 	r := event.NewReader(bytes.NewReader(data))
-	var recs []event.Record
-	for {
-		rec, err := r.ReadRecord()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		rec.Data = bytes.Clone(rec.Data) // valid only until the next ReadRecord
-		recs = append(recs, rec)
-	}
+	recs := readRecords(t, r)
 	if diff := cmp.Diff(event.Counts{Records: int64(len(want))}, r.Counts()); diff != "" {
 		t.Errorf("Counts() after ReadRecord mismatch (-want +got):\n%s", diff)
 	}

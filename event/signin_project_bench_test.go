@@ -2,8 +2,6 @@ package event_test
 
 import (
 	"bytes"
-	"io"
-	"slices"
 	"testing"
 
 	"github.com/escudo-dev/escudo/event"
@@ -26,18 +24,7 @@ func BenchmarkProjectSignIns(b *testing.B) {
 			b.Fatal(err)
 		}
 		r := event.NewReader(bytes.NewReader(buf.Bytes()))
-		var recs []event.Record
-		for {
-			rec, err := r.ReadRecord()
-			if err == io.EOF {
-				break
-			}
-			if err != nil {
-				b.Fatal(err)
-			}
-			rec.Data = slices.Clone(rec.Data)
-			recs = append(recs, rec)
-		}
+		recs := readRecords(b, r)
 		proj, err := event.ProjectSignIns(consent)
 		if err != nil {
 			b.Fatal(err)

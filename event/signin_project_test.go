@@ -3,7 +3,6 @@ package event_test
 import (
 	"bytes"
 	"errors"
-	"io"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -99,15 +98,7 @@ func TestProjectSignIns(t *testing.T) {
 	}
 	for inputName, data := range projectionInputs(t) {
 		r := event.NewReader(bytes.NewReader(data))
-		for {
-			rec, err := r.ReadRecord()
-			if err == io.EOF {
-				break
-			}
-			if err != nil {
-				t.Fatalf("%s: %v", inputName, err)
-			}
-			rec.Data = slices.Clone(rec.Data)
+		for _, rec := range readRecords(t, r) {
 			var full, got event.SignInEvent
 			fullErr := r.Decode(rec, &full)
 			check := func(what string, proj func(*event.Reader, event.Record, *event.SignInEvent) error, fields []string) {
@@ -196,18 +187,7 @@ func TestProjectSignInsAllocs(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := event.NewReader(bytes.NewReader(buf.Bytes()))
-	var recs []event.Record
-	for {
-		rec, err := r.ReadRecord()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		rec.Data = slices.Clone(rec.Data)
-		recs = append(recs, rec)
-	}
+	recs := readRecords(t, r)
 	var ev event.SignInEvent
 	i := 0
 	allocs := testing.AllocsPerRun(len(recs), func() {
