@@ -147,8 +147,7 @@ type partOf[E any] struct {
 	rules  []*typed[E]
 	// decode is the decoder of the part's records: the schema's whole
 	// decoder, or its projection onto the fields the rules read.
-	decode    func(r *event.Reader, rec event.Record, e *E) error
-	projected []string // the fields of the projection; nil when whole
+	decode func(r *event.Reader, rec event.Record, e *E) error
 }
 
 func (p *partOf[E]) project() error {
@@ -172,7 +171,7 @@ func (p *partOf[E]) project() error {
 	if err != nil {
 		return fmt.Errorf("projection of %s events: %w", p.schema.Name, err)
 	}
-	p.decode, p.projected = d, fields
+	p.decode = d
 	return nil
 }
 
