@@ -274,6 +274,23 @@ func (e *Engine) Columns(detection string) []string {
 	return nil
 }
 
+// GroupBy returns the names of the columns that identify a group in the
+// named detection's findings: its BY columns, which come first, as
+// renamed; for a detection with a Then stage, whose rows are its own,
+// every column. It returns nil if the engine has no such detection. Two
+// findings of one window with the same values there are the same group,
+// which is what a finding id (detection/kafka) is made of.
+func (e *Engine) GroupBy(detection string) []string {
+	r := e.rule(detection)
+	if r == nil {
+		return nil
+	}
+	if r.then != nil {
+		return e.Columns(detection)
+	}
+	return slices.Clone(r.columns[:len(r.byCols)])
+}
+
 // Result is what a run found.
 type Result struct {
 	// Findings holds the findings of every detection, in the engine's

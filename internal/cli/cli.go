@@ -25,6 +25,7 @@ import (
 
 	"github.com/escudo-dev/escudo/detection"
 	"github.com/escudo-dev/escudo/event"
+	"github.com/escudo-dev/escudo/internal/findingjson"
 	"github.com/escudo-dev/escudo/internal/sample"
 	"github.com/escudo-dev/escudo/risk"
 )
@@ -450,7 +451,7 @@ func writeFindingsJSON(w io.Writer, findings iter.Seq[detection.Finding], search
 	var buf []byte
 	for f := range findings {
 		if searchName {
-			f = withSearchName(f)
+			f = findingjson.WithSearchName(f)
 		}
 		buf = f.AppendJSON(buf[:0])
 		buf = append(buf, '\n')
@@ -467,13 +468,6 @@ func panics(res *detection.Result) error {
 		}
 	}
 	return errors.Join(errs...)
-}
-
-func withSearchName(f detection.Finding) detection.Finding {
-	cols := make([]detection.Column, 0, len(f.Columns)+1)
-	cols = append(cols, detection.Column{Name: "search_name", Kind: detection.Text, Values: []string{f.SearchName}})
-	f.Columns = append(cols, f.Columns...)
-	return f
 }
 
 // writeJSONLines writes one value per line. Values that fail to encode

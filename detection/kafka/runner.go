@@ -1,0 +1,385 @@
+package kafka
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/escudo-dev/escudo/detection"
+	"github.com/escudo-dev/escudo/event"
+)
+
+// Runner runs an engine's detections as one member of a consumer group:
+// each input partition it is assigned has one stream per tenant, whose
+// state moves with the partition. See the package documentation.
+type Runner struct {
+	eng      *detection.Engine
+	cfg      Config
+	log      *slog.Logger
+	groupBy  map[string][]string
+	state    string // the state topic
+	interval time.Duration
+
+	sess  *kgo.GroupTransactSession
+	admin *kgo.Client // no group: metadata, offsets, topics
+
+	// Only the Run goroutine touches these.
+	parts   map[int32]*partition // partitions with their state loaded
+	inTxn   bool
+	txnFrom time.Time
+	cur     *curBatch // the input being run, for OnLate
+
+	revMu   sync.Mutex
+	revoked []int32 // partitions revoked or lost, to drop
+
+	prodMu  sync.Mutex
+	prodErr error // the first produce that failed in this transaction
+
+	stats statsBox
+}
+
+// curBatch is the input a stream is running, for locating late records.
+type curBatch struct {
+	partition int32
+	tenant    string
+	b         *batch
+}
+
+// NewRunner returns a runner of eng's detections with cfg. The engine
+// should be lenient (detection.Options.Lenient): a bad record is then
+// counted (Stats.Bad) and logged with its place, and the stream goes on;
+// with a strict engine Run stops at it, and a member restarted stops
+// there again.
+func NewRunner(eng *detection.Engine, cfg Config) (*Runner, error) {
+	if eng == nil {
+		return nil, fmt.Errorf("%w: nil engine", ErrConfig)
+	}
+	if err := cfg.check(); err != nil {
+		return nil, err
+	}
+	if cfg.TransactionalID == "" {
+		var b [8]byte
+		rand.Read(b[:])
+		cfg.TransactionalID = cfg.Group + "-" + hex.EncodeToString(b[:])
+	}
+	// A stream is checked against its options here, so that a bad
+	// window is a config error and not a failure at the first record.
+	if _, err := eng.NewStream(cfg.Stream); err != nil {
+		return nil, err
+	}
+	r := &Runner{
+		eng: eng, cfg: cfg, log: cfg.Logger, state: cfg.stateTopic(), interval: cfg.CommitInterval,
+		groupBy: make(map[string][]string), parts: make(map[int32]*partition),
+	}
+	if r.log == nil {
+		r.log = slog.New(slog.DiscardHandler)
+	}
+	if r.interval == 0 {
+		r.interval = DefaultCommitInterval
+	}
+	for _, d := range eng.Detections() {
+		r.groupBy[d] = eng.GroupBy(d)
+	}
+	return r, nil
+}
+
+// Run consumes until ctx is done, then commits the findings, state and
+// offsets of what it has read, leaves the group and returns nil; or until
+// an error that it cannot go on after (the cluster refusing the config,
+// a produce that fails), which it returns, the open transaction aborted.
+// Open windows stay open in the saved state: they close when later events
+// move the watermark, on whichever member then owns the partition.
+func (r *Runner) Run(ctx context.Context) error {
+	admin, err := kgo.NewClient(r.cfg.connOpts()...)
+	if err != nil {
+		return fmt.Errorf("kafka: %w", err)
+	}
+	defer admin.Close()
+	r.admin = admin
+	n, err := r.ensureTopics(ctx)
+	if err != nil {
+		return err
+	}
+	r.stats.setPartitions(n)
+
+	reset := kgo.NewOffset().AtStart()
+	if r.cfg.Start == Latest {
+		reset = kgo.NewOffset().AtEnd()
+	}
+	opts := append(r.cfg.connOpts(),
+		kgo.ConsumerGroup(r.cfg.Group),
+		kgo.ConsumeTopics(r.cfg.Topic),
+		kgo.ConsumeResetOffset(reset),
+		kgo.FetchIsolationLevel(kgo.ReadCommitted()),
+		kgo.TransactionalID(r.cfg.TransactionalID),
+		kgo.TransactionTimeout(10*time.Second),
+		kgo.SessionTimeout(10*time.Second),
+		kgo.RecordPartitioner(partitioner{state: r.state, keyed: kgo.StickyKeyPartitioner(nil)}),
+		kgo.OnPartitionsRevoked(r.onRevoked),
+		kgo.OnPartitionsLost(r.onRevoked),
+		kgo.OnPartitionsAssigned(func(_ context.Context, _ *kgo.Client, a map[string][]int32) {
+			r.log.Info("assigned", "partitions", a[r.cfg.Topic])
+		}),
+	)
+	sess, err := kgo.NewGroupTransactSession(append(opts, r.cfg.Options...)...)
+	if err != nil {
+		return fmt.Errorf("kafka: %w", err)
+	}
+	r.sess = sess
+	defer sess.Close() // leaves the group
+
+	for {
+		if ctx.Err() != nil {
+			return r.finish()
+		}
+		wait := time.Second
+		if r.inTxn {
+			wait = max(time.Millisecond, r.interval-time.Since(r.txnFrom))
+		}
+		pctx, cancel := context.WithTimeout(ctx, wait)
+		fetches := sess.PollFetches(pctx)
+		cancel()
+		r.dropRevoked()
+		if fetches.IsClientClosed() {
+			return errors.New("kafka: client closed")
+		}
+		var fatal error
+		fetches.EachError(func(t string, p int32, err error) {
+			if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
+				return
+			}
+			r.log.Warn("fetch", "topic", t, "partition", p, "err", err)
+			if isFatal(err) && fatal == nil {
+				fatal = fmt.Errorf("kafka: fetch %s/%d: %w", t, p, err)
+			}
+		})
+		if fatal != nil {
+			r.abort()
+			return fatal
+		}
+		if err := r.apply(ctx, fetches); err != nil {
+			r.abort()
+			return err
+		}
+		if r.inTxn && time.Since(r.txnFrom) >= r.interval {
+			if err := r.commit(); err != nil {
+				return err
+			}
+		}
+	}
+}
+
+// finish commits what has been read, on the way out.
+func (r *Runner) finish() error {
+	if !r.inTxn {
+		return nil
+	}
+	return r.commit()
+}
+
+// apply runs a poll's records into their partitions' streams.
+func (r *Runner) apply(ctx context.Context, fetches kgo.Fetches) error {
+	var err error
+	fetches.EachPartition(func(fp kgo.FetchTopicPartition) {
+		if err != nil || len(fp.Records) == 0 {
+			return
+		}
+		r.stats.lag(fp.Partition, fp.HighWatermark-fp.Records[len(fp.Records)-1].Offset-1)
+		if !r.inTxn {
+			if err = r.sess.Begin(); err != nil {
+				err = fmt.Errorf("kafka: begin transaction: %w", err)
+				return
+			}
+			r.inTxn, r.txnFrom = true, time.Now()
+		}
+		var p *partition
+		if p, err = r.partition(ctx, fp.Partition); err != nil {
+			return
+		}
+		err = r.feed(p, fp.Records)
+	})
+	return err
+}
+
+// feed runs one partition's records of a poll, each tenant's into its
+// stream, in offset order.
+func (r *Runner) feed(p *partition, recs []*kgo.Record) error {
+	batches := make(map[string]*batch)
+	var order []string
+	n := 0
+	for _, rec := range recs {
+		if rec.Offset < p.next {
+			continue // in the state already: read before a restore
+		}
+		n++
+		p.next = rec.Offset + 1
+		splitTenants(rec.Value, string(rec.Key), func(tenant string, data []byte) {
+			b := batches[tenant]
+			if b == nil {
+				b = &batch{}
+				batches[tenant] = b
+				order = append(order, tenant)
+			}
+			b.add(data, rec.Offset)
+		})
+	}
+	if n == 0 {
+		return nil
+	}
+	p.dirty = true
+	slices.Sort(order)
+	ctx := context.Background() // a batch runs whole: its offsets commit with it
+	for _, tenant := range order {
+		b := batches[tenant]
+		st, err := r.stream(p, tenant)
+		if err != nil {
+			return err
+		}
+		before := st.Counts()
+		rd := event.NewReader(bytes.NewReader(b.buf))
+		rd.Name = r.cfg.Topic + "/" + fmt.Sprint(p.id)
+		r.cur = &curBatch{partition: p.id, tenant: tenant, b: b}
+		err = st.Run(ctx, rd)
+		r.cur = nil
+		after := st.Counts()
+		r.stats.counted(int64(n), sub(after, before))
+		if bad := after.Bad - before.Bad; bad > 0 {
+			r.log.Warn("bad records skipped", "partition", p.id, "tenant", tenant, "count", bad,
+				"from", b.starts[0].offset, "to", b.starts[len(b.starts)-1].offset)
+		}
+		if err != nil {
+			var de *event.DecodeError
+			if errors.As(err, &de) {
+				off, line := b.locate(de.Line)
+				return fmt.Errorf("kafka: %s: %w", where(r.cfg.Topic, p.id, off, line), err)
+			}
+			return fmt.Errorf("kafka: partition %d: %w", p.id, err)
+		}
+		n = 0 // messages count once, with their first tenant
+	}
+	return nil
+}
+
+func sub(a, b event.Counts) event.Counts {
+	return event.Counts{Records: a.Records - b.Records, Decoded: a.Decoded - b.Decoded, Bad: a.Bad - b.Bad,
+		Other: a.Other - b.Other, Prefiltered: a.Prefiltered - b.Prefiltered}
+}
+
+// commit ends the transaction: each partition read in it saves its state,
+// and the findings, the states and the offsets commit together. When the
+// transaction aborts (a rebalance, the member fenced), every partition's
+// state is dropped, to be restored from what was committed, and the
+// session goes back to the committed offsets.
+func (r *Runner) commit() error {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	for _, p := range r.parts {
+		if p.dirty {
+			if err := r.save(ctx, p); err != nil {
+				r.abort()
+				return err
+			}
+		}
+	}
+	r.prodMu.Lock()
+	perr := r.prodErr
+	r.prodMu.Unlock()
+	try := kgo.TryCommit
+	if perr != nil {
+		try = kgo.TryAbort
+	}
+	committed, err := r.sess.End(ctx, try)
+	r.inTxn = false
+	r.prodErr = nil
+	switch {
+	case err != nil:
+		r.dropAll()
+		return fmt.Errorf("kafka: end transaction: %w", err)
+	case perr != nil:
+		r.dropAll()
+		return fmt.Errorf("kafka: produce: %w", perr)
+	case !committed:
+		r.log.Info("transaction aborted; state restored from the last commit")
+		r.stats.aborted()
+		r.dropAll()
+		return nil
+	}
+	for _, p := range r.parts {
+		p.dirty = false
+	}
+	r.stats.committed()
+	return nil
+}
+
+// abort ends an open transaction without committing it, after an error.
+func (r *Runner) abort() {
+	if !r.inTxn {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	r.sess.End(ctx, kgo.TryAbort)
+	r.inTxn = false
+	r.dropAll()
+}
+
+// onRevoked is the session's revoke and lost callback, on another
+// goroutine: the partitions' state is dropped before the next poll.
+func (r *Runner) onRevoked(_ context.Context, _ *kgo.Client, rev map[string][]int32) {
+	r.revMu.Lock()
+	r.revoked = append(r.revoked, rev[r.cfg.Topic]...)
+	r.revMu.Unlock()
+	r.log.Info("revoked", "partitions", rev[r.cfg.Topic])
+}
+
+func (r *Runner) dropRevoked() {
+	r.revMu.Lock()
+	rev := r.revoked
+	r.revoked = nil
+	r.revMu.Unlock()
+	for _, id := range rev {
+		delete(r.parts, id)
+		r.stats.drop(id)
+	}
+}
+
+func (r *Runner) dropAll() {
+	clear(r.parts)
+	r.stats.setOpen(0)
+}
+
+// produce adds one message to the transaction.
+func (r *Runner) produce(rec *kgo.Record) {
+	r.sess.Produce(context.Background(), rec, func(_ *kgo.Record, err error) {
+		if err != nil {
+			r.prodMu.Lock()
+			if r.prodErr == nil {
+				r.prodErr = err
+			}
+			r.prodMu.Unlock()
+		}
+	})
+}
+
+// partitioner puts state messages on the partition they name and the
+// others by their key, as Kafka's Java client does.
+type partitioner struct {
+	state string
+	keyed kgo.Partitioner
+}
+
+func (p partitioner) ForTopic(t string) kgo.TopicPartitioner {
+	if t == p.state {
+		return kgo.ManualPartitioner().ForTopic(t)
+	}
+	return p.keyed.ForTopic(t)
+}

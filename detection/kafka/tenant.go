@@ -1,0 +1,147 @@
+package kafka
+
+import "bytes"
+
+// This file finds the tenant a record belongs to, which keys its stream:
+// each tenant's records run through a stream of their own.
+
+// tenantOf returns the Entra tenant of one record: its top-level tenantId
+// (Azure Monitor resource logs), its AADTenantId (Log Analytics rows), or
+// else the tenant of its resourceId ("/tenants/ID/providers/..."), the
+// keys matched exactly, as the rules match field names. It returns "" for a
+// record that names no tenant (a Graph API export): such records take the
+// message key (see Runner).
+func tenantOf(rec []byte) string {
+	var tenant, aad, resource []byte
+	forTopLevel(rec, func(key, val []byte) bool {
+		if len(val) < 2 || val[0] != '"' {
+			return true
+		}
+		switch string(key) {
+		case "tenantId":
+			tenant = val[1 : len(val)-1]
+		case "AADTenantId":
+			aad = val[1 : len(val)-1]
+		case "resourceId", "ResourceId":
+			resource = val[1 : len(val)-1]
+		}
+		return true
+	})
+	switch {
+	case len(tenant) > 0:
+		return string(tenant)
+	case len(aad) > 0:
+		return string(aad)
+	}
+	return resourceTenant(resource)
+}
+
+// resourceTenant returns the ID in a resource id of the form
+// /tenants/ID/providers/..., the form Entra's diagnostic records carry.
+func resourceTenant(id []byte) string {
+	const prefix = "/tenants/"
+	if len(id) < len(prefix) || !bytes.EqualFold(id[:len(prefix)], []byte(prefix)) {
+		return ""
+	}
+	id = id[len(prefix):]
+	if i := bytes.IndexByte(id, '/'); i >= 0 {
+		id = id[:i]
+	}
+	return string(bytes.ToLower(id))
+}
+
+// forTopLevel calls fn with each key of the JSON object in data (the raw
+// bytes between its quotes) and the raw bytes of its value, until fn
+// returns false. It stops quietly at anything malformed: the record's own
+// decoder reports that.
+func forTopLevel(data []byte, fn func(key, val []byte) bool) {
+	i := skipSpace(data, 0)
+	if i >= len(data) || data[i] != '{' {
+		return
+	}
+	i++
+	for {
+		i = skipSpace(data, i)
+		if i >= len(data) || data[i] != '"' {
+			return
+		}
+		end := skipString(data, i)
+		if end < 0 {
+			return
+		}
+		key := data[i+1 : end-1]
+		i = skipSpace(data, end)
+		if i >= len(data) || data[i] != ':' {
+			return
+		}
+		i = skipSpace(data, i+1)
+		vend := skipValue(data, i)
+		if vend < 0 || !fn(key, data[i:vend]) {
+			return
+		}
+		i = skipSpace(data, vend)
+		if i >= len(data) || data[i] != ',' {
+			return
+		}
+		i++
+	}
+}
+
+func skipSpace(data []byte, i int) int {
+	for i < len(data) && (data[i] == ' ' || data[i] == '\t' || data[i] == '\n' || data[i] == '\r') {
+		i++
+	}
+	return i
+}
+
+// skipString returns the index after the string starting at data[i], a
+// quote, or -1.
+func skipString(data []byte, i int) int {
+	for i++; i < len(data); i++ {
+		switch data[i] {
+		case '\\':
+			i++
+		case '"':
+			return i + 1
+		}
+	}
+	return -1
+}
+
+// skipValue returns the index after the value starting at data[i], or -1.
+func skipValue(data []byte, i int) int {
+	if i >= len(data) {
+		return -1
+	}
+	switch data[i] {
+	case '"':
+		return skipString(data, i)
+	case '{', '[':
+		depth := 0
+		for ; i < len(data); i++ {
+			switch data[i] {
+			case '"':
+				j := skipString(data, i)
+				if j < 0 {
+					return -1
+				}
+				i = j - 1
+			case '{', '[':
+				depth++
+			case '}', ']':
+				depth--
+				if depth == 0 {
+					return i + 1
+				}
+			}
+		}
+		return -1
+	}
+	for j := i; j < len(data); j++ {
+		switch data[j] {
+		case ',', '}', ']', ' ', '\t', '\n', '\r':
+			return j
+		}
+	}
+	return len(data)
+}
