@@ -170,6 +170,7 @@ func (r *Runner) Run(ctx context.Context) error {
 			r.abort()
 			return err
 		}
+		r.stats.setOpen(r.openWindows())
 		if r.inTxn && time.Since(r.txnFrom) >= r.interval {
 			if err := r.commit(); err != nil {
 				return err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"time"
 
@@ -268,4 +269,51 @@ func deref(s *string) string {
 		return ""
 	}
 	return *s
+}
+
+// State is what the state topic holds for one input partition, as of the
+// last commit.
+type State struct {
+	// Next is the offset of the partition's next record to read: every
+	// record before it is in the state, and the group's committed offset
+	// is the same.
+	Next int64
+	// Tenants are the tenants with a stream in the state, sorted.
+	Tenants []string
+	// OpenWindows is the number of open windows over them; Bytes, the
+	// size of the snapshot.
+	OpenWindows, Bytes int
+}
+
+// ReadState reads input partition's last committed state from cfg's
+// state topic with eng's detections, as a member taking the partition on
+// would (waiting for an open transaction there to end), and reports it.
+// A partition without state gives the zero State.
+func ReadState(ctx context.Context, eng *detection.Engine, cfg Config, partition int32) (State, error) {
+	r, err := NewRunner(eng, cfg)
+	if err != nil {
+		return State{}, err
+	}
+	admin, err := kgo.NewClient(r.cfg.connOpts()...)
+	if err != nil {
+		return State{}, fmt.Errorf("kafka: %w", err)
+	}
+	defer admin.Close()
+	r.admin = admin
+	p, err := r.restore(ctx, partition)
+	if err != nil {
+		return State{}, err
+	}
+	s := State{Next: p.next}
+	for t, st := range p.tenants {
+		s.Tenants = append(s.Tenants, t)
+		s.OpenWindows += st.OpenWindows()
+		b, err := st.AppendBinary(nil)
+		if err != nil {
+			return State{}, err
+		}
+		s.Bytes += len(b)
+	}
+	slices.Sort(s.Tenants)
+	return s, nil
 }

@@ -108,7 +108,7 @@ func (p Program) Main(args []string, stdin io.Reader, stdout, stderr io.Writer) 
 	}
 	if ruleNames != nil && *ruleNames != "" {
 		var err error
-		if dets, err = selectRules(dets, *ruleNames); err != nil {
+		if dets, err = SelectRules(dets, *ruleNames); err != nil {
 			fmt.Fprintf(stderr, "%s: -rules: %v\n", p.Name, err)
 			return ExitUsage
 		}
@@ -307,10 +307,10 @@ func plural(n int64, one, many string) string {
 	return many
 }
 
-// selectRules picks the named detections, in catalogue order. A name
+// SelectRules picks the named detections, in catalogue order. A name
 // matches a detection's name exactly or in its snake_case form, or its
 // ESCU id.
-func selectRules(all []detection.Rule, names string) ([]detection.Rule, error) {
+func SelectRules(all []detection.Rule, names string) ([]detection.Rule, error) {
 	want := make(map[string]string) // slug or id → as given
 	for _, n := range strings.Split(names, ",") {
 		if n = strings.TrimSpace(n); n != "" {

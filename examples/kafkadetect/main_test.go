@@ -1,0 +1,261 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kerr"
+	"github.com/twmb/franz-go/pkg/kgo"
+	"github.com/twmb/franz-go/pkg/kmsg"
+
+	"github.com/escudo-dev/escudo/internal/kafkatest"
+)
+
+// The binaries the tests run as processes, built once.
+var bin struct{ kafkadetect, detect string }
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "kafkadetect-test-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	bin.kafkadetect, bin.detect = filepath.Join(dir, "kafkadetect"), filepath.Join(dir, "detect")
+	for out, pkg := range map[string]string{bin.kafkadetect: ".", bin.detect: "../detect"} {
+		if b, err := exec.Command("go", "build", "-o", out, pkg).CombinedOutput(); err != nil {
+			fmt.Fprintf(os.Stderr, "go build %s: %v\n%s", pkg, err, b)
+			os.RemoveAll(dir)
+			os.Exit(1)
+		}
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// syncBuffer is a process's stderr, read while it runs.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// proc is a kafkadetect process.
+type proc struct {
+	cmd    *exec.Cmd
+	stderr *syncBuffer
+	done   chan struct{}
+	err    error
+}
+
+// start starts a kafkadetect member with args, killed when t ends if it
+// still runs.
+func start(t *testing.T, args ...string) *proc {
+	t.Helper()
+	p := &proc{cmd: exec.Command(bin.kafkadetect, args...), stderr: &syncBuffer{}, done: make(chan struct{})}
+	p.cmd.Stderr = p.stderr
+	if err := p.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go func() { p.err = p.cmd.Wait(); close(p.done) }()
+	t.Cleanup(func() {
+		p.cmd.Process.Kill()
+		<-p.done
+		if t.Failed() || testing.Verbose() {
+			t.Logf("kafkadetect %s:\n%s", strings.Join(args, " "), tail(p.stderr.String(), 40))
+		}
+	})
+	return p
+}
+
+// stop sends SIGTERM and waits for a clean exit.
+func (p *proc) stop(t *testing.T) {
+	t.Helper()
+	p.cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case <-p.done:
+	case <-time.After(time.Minute):
+		t.Fatal("kafkadetect did not stop within a minute of SIGTERM")
+	}
+	if p.err != nil {
+		t.Fatalf("kafkadetect exited: %v\n%s", p.err, tail(p.stderr.String(), 20))
+	}
+}
+
+// kill sends SIGKILL and waits for the process to end.
+func (p *proc) kill() {
+	p.cmd.Process.Kill()
+	<-p.done
+}
+
+func tail(s string, n int) string {
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	return strings.Join(lines[max(0, len(lines)-n):], "\n")
+}
+
+// fixture is a cluster of three brokers with an input topic of six
+// partitions holding held-out Azure Monitor records of several tenants,
+// keyed by tenant, time-ordered per partition, interleaved across them.
+type fixture struct {
+	brokers []string
+	tenants [][]kafkatest.Record
+	total   int64 // input messages
+}
+
+func newFixture(t *testing.T, tenants, perTenant int) *fixture {
+	c := kafkatest.Cluster(t, 3, map[string]int32{"in": 6})
+	f := &fixture{brokers: c.ListenAddrs(), tenants: kafkatest.Records(t, tenants, perTenant)}
+	msgs := kafkatest.Messages(f.tenants, 25)
+	kafkatest.Produce(t, f.brokers, "in", msgs)
+	f.total = int64(len(msgs))
+	return f
+}
+
+// member starts a member of group g reading "in", writing "out".
+func (f *fixture) member(t *testing.T, extra ...string) *proc {
+	args := append([]string{"-brokers", strings.Join(f.brokers, ","), "-topic", "in", "-group", "g", "-out-topic", "out"}, extra...)
+	return start(t, args...)
+}
+
+// committed returns the sum of group g's committed offsets of "in", read
+// stably (waiting for pending transactional offsets).
+func (f *fixture) committed(t *testing.T) int64 {
+	t.Helper()
+	cl, err := kgo.NewClient(kgo.SeedBrokers(f.brokers...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cl.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	req := kmsg.NewPtrOffsetFetchRequest()
+	req.Group = "g"
+	rt := kmsg.NewOffsetFetchRequestTopic()
+	rt.Topic = "in"
+	rt.Partitions = []int32{0, 1, 2, 3, 4, 5}
+	req.Topics = append(req.Topics, rt)
+	resp, err := req.RequestWith(ctx, cl)
+	if err != nil {
+		return -1 // the coordinator moving: ask again
+	}
+	if err := kerr.ErrorForCode(resp.ErrorCode); err != nil {
+		return -1
+	}
+	var sum int64
+	for _, t := range resp.Topics {
+		for _, p := range t.Partitions {
+			if p.Offset > 0 {
+				sum += p.Offset
+			}
+		}
+	}
+	return sum
+}
+
+// waitCommitted waits until the group has committed at least n offsets.
+func (f *fixture) waitCommitted(t *testing.T, n int64, within time.Duration) {
+	t.Helper()
+	deadline := time.Now().Add(within)
+	for f.committed(t) < n {
+		if time.Now().After(deadline) {
+			t.Fatalf("the group committed %d of %d offsets within %v", f.committed(t), n, within)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// expected runs `detect -stream -json -checkpoint` over each tenant's
+// records in one process: the findings of every window its records
+// close, each as "tenant\tJSON", sorted. The checkpoint keeps the
+// windows the records leave open open, as a member does.
+func (f *fixture) expected(t *testing.T, extra ...string) []string {
+	t.Helper()
+	dir := t.TempDir()
+	var out []string
+	for i, recs := range f.tenants {
+		in := filepath.Join(dir, fmt.Sprintf("tenant%d.json", i))
+		var b bytes.Buffer
+		for _, r := range recs {
+			b.Write(r.Line)
+			b.WriteByte('\n')
+		}
+		if err := os.WriteFile(in, b.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		args := append([]string{"-stream", "-json", "-lenient", "-checkpoint", filepath.Join(dir, fmt.Sprintf("cp%d", i))}, extra...)
+		cmd := exec.Command(bin.detect, append(args, in)...)
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		stdout, err := cmd.Output()
+		if err != nil {
+			t.Fatalf("detect: %v\n%s", err, stderr.String())
+		}
+		for line := range strings.Lines(string(stdout)) {
+			out = append(out, recs[0].Tenant+"\t"+strings.TrimSuffix(line, "\n"))
+		}
+	}
+	slices.Sort(out)
+	if len(out) == 0 {
+		t.Fatal("the records close no window with findings: the test would test nothing")
+	}
+	return out
+}
+
+// check compares the findings on "out" with the one-process ones.
+func (f *fixture) check(t *testing.T) {
+	t.Helper()
+	got := kafkatest.Findings(t, kafkatest.ReadOutput(t, f.brokers, "out"))
+	want := f.expected(t)
+	if !slices.Equal(got, want) {
+		t.Fatalf("%s", kafkatest.Diff(got, want))
+	}
+	t.Logf("%d findings of %d tenants, as one process finds", len(got), len(f.tenants))
+}
+
+func TestKillAndRestart(t *testing.T) {
+	f := newFixture(t, 8, 2500)
+	members := []*proc{f.member(t), f.member(t), f.member(t)}
+	f.waitCommitted(t, f.total*2/5, time.Minute)
+	members[1].kill()
+	t.Logf("killed a member with %d of %d messages committed", f.committed(t), f.total)
+	members[1] = f.member(t)
+	f.waitCommitted(t, f.total, 2*time.Minute)
+	for _, m := range members {
+		m.stop(t)
+	}
+	f.check(t)
+}
+
+func TestAddMember(t *testing.T) {
+	f := newFixture(t, 8, 2500)
+	members := []*proc{f.member(t), f.member(t), f.member(t)}
+	f.waitCommitted(t, f.total*2/5, time.Minute)
+	members = append(members, f.member(t))
+	t.Logf("a fourth member joined with %d of %d messages committed", f.committed(t), f.total)
+	f.waitCommitted(t, f.total, 2*time.Minute)
+	for _, m := range members {
+		m.stop(t)
+	}
+	f.check(t)
+}
