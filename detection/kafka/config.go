@@ -24,6 +24,22 @@ const (
 	Latest
 )
 
+// Delivery is how a Runner writes its output.
+type Delivery uint8
+
+const (
+	// ExactlyOnce writes findings, state and offsets in one Kafka
+	// transaction: a read-committed consumer of the output sees each
+	// finding once, whatever members die.
+	ExactlyOnce Delivery = iota
+	// AtLeastOnce, for clusters without transactions (Event Hubs Basic
+	// and Standard), writes the findings, then the state, then commits
+	// the offsets: a member that dies in between has its partitions'
+	// last records run again, and their findings written again, with the
+	// same finding_id, for the consumer to drop.
+	AtLeastOnce
+)
+
 // Config configures a Runner.
 type Config struct {
 	// Brokers are the seed brokers, HOST:PORT.
@@ -51,6 +67,8 @@ type Config struct {
 	// Stream configures each tenant's stream: windows and lateness.
 	// OnWindow, OnLate and OnIncident are the Runner's.
 	Stream detection.StreamOptions
+	// Delivery is ExactlyOnce (the default) or AtLeastOnce.
+	Delivery Delivery
 	// Risk also writes the risk events of each finding to OutTopic, with
 	// header kind "risk_event" (findings have "finding") and the
 	// finding's id in finding_id.
@@ -96,6 +114,9 @@ func (c *Config) check() error {
 	}
 	if c.Topic != "" && (c.Topic == c.OutTopic || c.Topic == c.stateTopic()) || c.OutTopic != "" && c.OutTopic == c.stateTopic() {
 		errs = append(errs, fmt.Errorf("%w: Topic, OutTopic and StateTopic must differ", ErrConfig))
+	}
+	if c.Delivery > AtLeastOnce {
+		errs = append(errs, fmt.Errorf("%w: Delivery %d", ErrConfig, c.Delivery))
 	}
 	if c.CommitInterval < 0 {
 		errs = append(errs, fmt.Errorf("%w: CommitInterval is %v, must not be negative", ErrConfig, c.CommitInterval))

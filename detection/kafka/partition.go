@@ -17,9 +17,10 @@ import (
 type partition struct {
 	id      int32
 	next    int64  // offset of the next record; records before it are in the state
-	seq     uint64 // of the last snapshot saved
+	seq     uint64 // id of the last snapshot saved or restored
 	tenants map[string]*detection.Stream
 	dirty   bool // read from since the last commit
+	sought  bool // at least once: the fetch went back to next once already
 }
 
 // partition returns the state of input partition id, restoring it from

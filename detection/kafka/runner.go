@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	mrand "math/rand/v2"
 	"slices"
 	"sync"
 	"time"
@@ -29,14 +30,15 @@ type Runner struct {
 	state    string // the state topic
 	interval time.Duration
 
-	sess  *kgo.GroupTransactSession
-	admin *kgo.Client // no group: metadata, offsets, topics
+	cl    *kgo.Client               // the group's: polls and produces
+	sess  *kgo.GroupTransactSession // cl's session, exactly once; nil at least once
+	admin *kgo.Client               // no group: metadata, offsets, topics
 
 	// Only the Run goroutine touches these.
 	parts   map[int32]*partition // partitions with their state loaded
-	inTxn   bool
-	txnFrom time.Time
-	cur     *curBatch // the input being run, for OnLate
+	inTxn   bool                 // records were read since the last commit (in a transaction, exactly once)
+	txnFrom time.Time            // when the first of them was read
+	cur     *curBatch            // the input being run, for OnLate
 
 	revMu   sync.Mutex
 	revoked []int32 // partitions revoked or lost, to drop
@@ -45,6 +47,7 @@ type Runner struct {
 	prodErr error // the first produce that failed in this transaction
 
 	stats statsBox
+	ids   *mrand.ChaCha8 // snapshot ids
 }
 
 // curBatch is the input a stream is running, for locating late records.
@@ -66,10 +69,10 @@ func NewRunner(eng *detection.Engine, cfg Config) (*Runner, error) {
 	if err := cfg.check(); err != nil {
 		return nil, err
 	}
+	var seed [32]byte
+	rand.Read(seed[:])
 	if cfg.TransactionalID == "" {
-		var b [8]byte
-		rand.Read(b[:])
-		cfg.TransactionalID = cfg.Group + "-" + hex.EncodeToString(b[:])
+		cfg.TransactionalID = cfg.Group + "-" + hex.EncodeToString(seed[:8])
 	}
 	// A stream is checked against its options here, so that a bad
 	// window is a config error and not a failure at the first record.
@@ -78,7 +81,7 @@ func NewRunner(eng *detection.Engine, cfg Config) (*Runner, error) {
 	}
 	r := &Runner{
 		eng: eng, cfg: cfg, log: cfg.Logger, state: cfg.stateTopic(), interval: cfg.CommitInterval,
-		groupBy: make(map[string][]string), parts: make(map[int32]*partition),
+		groupBy: make(map[string][]string), parts: make(map[int32]*partition), ids: mrand.NewChaCha8(seed),
 	}
 	if r.log == nil {
 		r.log = slog.New(slog.DiscardHandler)
@@ -99,7 +102,9 @@ func NewRunner(eng *detection.Engine, cfg Config) (*Runner, error) {
 // Open windows stay open in the saved state: they close when later events
 // move the watermark, on whichever member then owns the partition.
 func (r *Runner) Run(ctx context.Context) error {
-	admin, err := kgo.NewClient(r.cfg.connOpts()...)
+	// The admin client learns of the topics it creates soon, not after
+	// franz-go's default 5 s.
+	admin, err := kgo.NewClient(append(r.cfg.connOpts(), kgo.MetadataMinAge(100*time.Millisecond))...)
 	if err != nil {
 		return fmt.Errorf("kafka: %w", err)
 	}
@@ -120,8 +125,6 @@ func (r *Runner) Run(ctx context.Context) error {
 		kgo.ConsumeTopics(r.cfg.Topic),
 		kgo.ConsumeResetOffset(reset),
 		kgo.FetchIsolationLevel(kgo.ReadCommitted()),
-		kgo.TransactionalID(r.cfg.TransactionalID),
-		kgo.TransactionTimeout(10*time.Second),
 		kgo.SessionTimeout(10*time.Second),
 		kgo.RecordPartitioner(partitioner{state: r.state, keyed: kgo.StickyKeyPartitioner(nil)}),
 		kgo.OnPartitionsRevoked(r.onRevoked),
@@ -130,12 +133,25 @@ func (r *Runner) Run(ctx context.Context) error {
 			r.log.Info("assigned", "partitions", a[r.cfg.Topic])
 		}),
 	)
-	sess, err := kgo.NewGroupTransactSession(append(opts, r.cfg.Options...)...)
-	if err != nil {
-		return fmt.Errorf("kafka: %w", err)
+	if r.cfg.Delivery == ExactlyOnce {
+		opts = append(opts, kgo.TransactionalID(r.cfg.TransactionalID), kgo.TransactionTimeout(10*time.Second))
+		sess, err := kgo.NewGroupTransactSession(append(opts, r.cfg.Options...)...)
+		if err != nil {
+			return fmt.Errorf("kafka: %w", err)
+		}
+		r.sess, r.cl = sess, sess.Client()
+		defer sess.Close() // leaves the group
+	} else {
+		// Rebalances wait for a commit: a partition is handed on only
+		// with its state saved and its offsets committed.
+		opts = append(opts, kgo.DisableAutoCommit(), kgo.BlockRebalanceOnPoll())
+		cl, err := kgo.NewClient(append(opts, r.cfg.Options...)...)
+		if err != nil {
+			return fmt.Errorf("kafka: %w", err)
+		}
+		r.cl = cl
+		defer cl.Close() // leaves the group
 	}
-	r.sess = sess
-	defer sess.Close() // leaves the group
 
 	for {
 		if ctx.Err() != nil {
@@ -146,7 +162,7 @@ func (r *Runner) Run(ctx context.Context) error {
 			wait = max(time.Millisecond, r.interval-time.Since(r.txnFrom))
 		}
 		pctx, cancel := context.WithTimeout(ctx, wait)
-		fetches := sess.PollFetches(pctx)
+		fetches := r.cl.PollFetches(pctx)
 		cancel()
 		r.dropRevoked()
 		if fetches.IsClientClosed() {
@@ -168,13 +184,21 @@ func (r *Runner) Run(ctx context.Context) error {
 		}
 		if err := r.apply(ctx, fetches); err != nil {
 			r.abort()
+			if ctx.Err() != nil && errors.Is(err, ctx.Err()) {
+				// Stopped while taking a partition on: the poll's records
+				// are not all run, so none commit; the last commit stands.
+				return nil
+			}
 			return err
 		}
 		r.stats.setOpen(r.openWindows())
-		if r.inTxn && time.Since(r.txnFrom) >= r.interval {
+		switch {
+		case r.inTxn && time.Since(r.txnFrom) >= r.interval:
 			if err := r.commit(); err != nil {
 				return err
 			}
+		case !r.inTxn && r.sess == nil:
+			r.cl.AllowRebalance() // nothing to commit
 		}
 	}
 }
@@ -196,14 +220,27 @@ func (r *Runner) apply(ctx context.Context, fetches kgo.Fetches) error {
 		}
 		r.stats.lag(fp.Partition, fp.HighWatermark-fp.Records[len(fp.Records)-1].Offset-1)
 		if !r.inTxn {
-			if err = r.sess.Begin(); err != nil {
-				err = fmt.Errorf("kafka: begin transaction: %w", err)
-				return
+			if r.sess != nil {
+				if err = r.sess.Begin(); err != nil {
+					err = fmt.Errorf("kafka: begin transaction: %w", err)
+					return
+				}
 			}
 			r.inTxn, r.txnFrom = true, time.Now()
 		}
 		var p *partition
 		if p, err = r.partition(ctx, fp.Partition); err != nil {
+			return
+		}
+		if first := fp.Records[0].Offset; r.sess == nil && first > p.next && !p.sought {
+			// At least once, the runner commits offsets only after the
+			// state, so they are never ahead of it by its own doing; when
+			// they are (offsets reset by hand or by another tool), the
+			// records between are read again from the state's offset
+			// rather than lost.
+			p.sought = true
+			r.log.Info("reading again from the state's offset", "partition", p.id, "from", p.next, "committed", first)
+			r.cl.SetOffsets(map[string]map[int32]kgo.EpochOffset{r.cfg.Topic: {p.id: {Epoch: -1, Offset: p.next}}})
 			return
 		}
 		err = r.feed(p, fp.Records)
@@ -219,6 +256,7 @@ func (r *Runner) feed(p *partition, recs []*kgo.Record) error {
 	n := 0
 	for _, rec := range recs {
 		if rec.Offset < p.next {
+			r.log.Debug("skipped", "partition", p.id, "offset", rec.Offset, "next", p.next)
 			continue // in the state already: read before a restore
 		}
 		n++
@@ -279,10 +317,16 @@ func sub(a, b event.Counts) event.Counts {
 // and the findings, the states and the offsets commit together. When the
 // transaction aborts (a rebalance, the member fenced), every partition's
 // state is dropped, to be restored from what was committed, and the
-// session goes back to the committed offsets.
+// session goes back to the committed offsets. At least once, the
+// findings are flushed first, then the states, then the offsets
+// committed: a member that dies in between leaves a state no older than
+// its offsets, whose records it repeats.
 func (r *Runner) commit() error {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
+	if r.sess == nil {
+		return r.commitAtLeastOnce(ctx)
+	}
 	for _, p := range r.parts {
 		if p.dirty {
 			if err := r.save(ctx, p); err != nil {
@@ -291,16 +335,13 @@ func (r *Runner) commit() error {
 			}
 		}
 	}
-	r.prodMu.Lock()
-	perr := r.prodErr
-	r.prodMu.Unlock()
+	perr := r.produceErr()
 	try := kgo.TryCommit
 	if perr != nil {
 		try = kgo.TryAbort
 	}
 	committed, err := r.sess.End(ctx, try)
 	r.inTxn = false
-	r.prodErr = nil
 	switch {
 	case err != nil:
 		r.dropAll()
@@ -314,11 +355,58 @@ func (r *Runner) commit() error {
 		r.dropAll()
 		return nil
 	}
+	r.committed()
+	return nil
+}
+
+func (r *Runner) commitAtLeastOnce(ctx context.Context) error {
+	flush := func() error {
+		if err := r.cl.Flush(ctx); err != nil {
+			return fmt.Errorf("kafka: flush: %w", err)
+		}
+		if err := r.produceErr(); err != nil {
+			return fmt.Errorf("kafka: produce: %w", err)
+		}
+		return nil
+	}
+	if err := flush(); err != nil {
+		return err
+	}
+	for _, p := range r.parts {
+		if p.dirty {
+			if err := r.save(ctx, p); err != nil {
+				return err
+			}
+		}
+	}
+	if err := flush(); err != nil {
+		return err
+	}
+	if err := r.cl.CommitUncommittedOffsets(ctx); err != nil {
+		return fmt.Errorf("kafka: commit offsets: %w", err)
+	}
+	r.inTxn = false
+	r.committed()
+	r.cl.AllowRebalance()
+	return nil
+}
+
+// committed marks every partition saved.
+func (r *Runner) committed() {
 	for _, p := range r.parts {
 		p.dirty = false
 	}
 	r.stats.committed()
-	return nil
+}
+
+// produceErr returns, and forgets, the first produce that failed since it
+// was last called.
+func (r *Runner) produceErr() error {
+	r.prodMu.Lock()
+	defer r.prodMu.Unlock()
+	err := r.prodErr
+	r.prodErr = nil
+	return err
 }
 
 // abort ends an open transaction without committing it, after an error.
@@ -328,7 +416,9 @@ func (r *Runner) abort() {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	r.sess.End(ctx, kgo.TryAbort)
+	if r.sess != nil {
+		r.sess.End(ctx, kgo.TryAbort)
+	}
 	r.inTxn = false
 	r.dropAll()
 }
@@ -360,7 +450,7 @@ func (r *Runner) dropAll() {
 
 // produce adds one message to the transaction.
 func (r *Runner) produce(rec *kgo.Record) {
-	r.sess.Produce(context.Background(), rec, func(_ *kgo.Record, err error) {
+	r.cl.Produce(context.Background(), rec, func(_ *kgo.Record, err error) {
 		if err != nil {
 			r.prodMu.Lock()
 			if r.prodErr == nil {

@@ -2,6 +2,7 @@ package kafka_test
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"os"
 	"slices"
@@ -31,7 +32,7 @@ var fastOpts = []kgo.Opt{kgo.HeartbeatInterval(200 * time.Millisecond), kgo.With
 
 func testLogger(t testing.TB) *slog.Logger {
 	if testing.Verbose() {
-		return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+		return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}
 	return nil
 }
@@ -85,6 +86,58 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 	}
 }
 
+// group is a consumer group test: a cluster whose input topic holds
+// held-out records of several tenants, keyed by tenant.
+type group struct {
+	brokers []string
+	tenants [][]kafkatest.Record
+	total   int64 // input messages
+	eng     *detection.Engine
+}
+
+func newGroup(t *testing.T, tenants, perTenant int) *group {
+	c := kafkatest.Cluster(t, 3, map[string]int32{"in": 6})
+	g := &group{brokers: c.ListenAddrs(), tenants: kafkatest.Records(t, tenants, perTenant), eng: catalogue(t)}
+	msgs := kafkatest.Messages(g.tenants, 25)
+	kafkatest.Produce(t, g.brokers, "in", msgs)
+	g.total = int64(len(msgs))
+	return g
+}
+
+func (g *group) config(t *testing.T) kafka.Config {
+	return kafka.Config{Brokers: g.brokers, Topic: "in", Group: "g", OutTopic: "out", Logger: testLogger(t), Options: fastOpts}
+}
+
+// read sums the messages members have read.
+func read(rs ...*kafka.Runner) int64 {
+	var n int64
+	for _, r := range rs {
+		n += r.Stats().Messages
+	}
+	return n
+}
+
+// check compares the findings on "out" with one process's per tenant.
+func (g *group) check(t *testing.T, repeats bool) {
+	t.Helper()
+	got := kafkatest.Findings(t, kafkatest.ReadOutput(t, g.brokers, "out"), repeats)
+	want := kafkatest.Expected(t, g.eng, detection.StreamOptions{}, g.tenants)
+	if len(want) == 0 {
+		t.Fatal("the records close no window with findings: the test tests nothing")
+	}
+	if !slices.Equal(got, want) {
+		t.Fatalf("%s", kafkatest.Diff(got, want))
+	}
+	t.Logf("%d findings of %d tenants, as one process finds", len(got), len(g.tenants))
+}
+
+// waitRead waits until the members have read at least n messages
+// between them (reads that an aborted transaction redoes count again).
+func waitRead(t *testing.T, n int64, rs ...*kafka.Runner) {
+	t.Helper()
+	waitFor(t, fmt.Sprintf("%d messages read", n), func() bool { return read(rs...) >= n })
+}
+
 func TestOneMember(t *testing.T) {
 	c := kafkatest.Cluster(t, 3, map[string]int32{"in": 6})
 	brokers := c.ListenAddrs()
@@ -95,14 +148,14 @@ func TestOneMember(t *testing.T) {
 	eng := catalogue(t)
 	cfg := kafka.Config{Brokers: brokers, Topic: "in", Group: "g", OutTopic: "out", Logger: testLogger(t), Options: fastOpts}
 	r, stop := member(t, eng, cfg)
-	waitFor(t, "every message read", func() bool { return r.Stats().Messages == int64(len(msgs)) })
+	kafkatest.WaitCommitted(t, brokers, "g", "in", int64(len(msgs)), time.Minute)
 	if err := stop(); err != nil {
 		t.Fatal(err)
 	}
 	st := r.Stats()
 	t.Logf("stats: %+v", st)
 
-	got := kafkatest.Findings(t, kafkatest.ReadOutput(t, brokers, "out"))
+	got := kafkatest.Findings(t, kafkatest.ReadOutput(t, brokers, "out"), false)
 	want := kafkatest.Expected(t, eng, detection.StreamOptions{}, tenants)
 	if len(want) == 0 {
 		t.Fatal("the records close no window with findings: the test tests nothing")
@@ -110,5 +163,39 @@ func TestOneMember(t *testing.T) {
 	t.Logf("%d findings of %d tenants", len(want), len(tenants))
 	if !slices.Equal(got, want) {
 		t.Errorf("%s", kafkatest.Diff(got, want))
+	}
+}
+
+// TestRebalance moves partitions, with their state, between members
+// mid-stream: a member joins, another leaves; every transaction a
+// rebalance cuts short aborts, and is done again by the new owner.
+func TestRebalance(t *testing.T) {
+	for _, d := range []struct {
+		name     string
+		delivery kafka.Delivery
+	}{{"exactly-once", kafka.ExactlyOnce}, {"at-least-once", kafka.AtLeastOnce}} {
+		t.Run(d.name, func(t *testing.T) {
+			g := newGroup(t, 8, 1500)
+			cfg := g.config(t)
+			cfg.Delivery = d.delivery
+			cfg.CommitInterval = 50 * time.Millisecond // many commits, so that rebalances fall between and within them
+			r1, stop1 := member(t, g.eng, cfg)
+			r2, stop2 := member(t, g.eng, cfg)
+			waitRead(t, g.total/4, r1, r2)
+			r3, stop3 := member(t, g.eng, cfg)
+			waitRead(t, g.total/2, r1, r2, r3)
+			if err := stop1(); err != nil {
+				t.Fatal(err)
+			}
+			kafkatest.WaitCommitted(t, g.brokers, "g", "in", g.total, time.Minute)
+			for _, stop := range []func() error{stop2, stop3} {
+				if err := stop(); err != nil {
+					t.Fatal(err)
+				}
+			}
+			t.Logf("read %d messages for %d in the input; aborts %d %d %d", read(r1, r2, r3), g.total,
+				r1.Stats().Aborts, r2.Stats().Aborts, r3.Stats().Aborts)
+			g.check(t, d.delivery == kafka.AtLeastOnce)
+		})
 	}
 }

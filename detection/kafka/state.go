@@ -99,7 +99,8 @@ func parseSnapshot(b []byte) (snapshot, error) {
 	return s, nil
 }
 
-// chunk is one state message: part index of count of snapshot seq.
+// chunk is one state message: part index of count of the snapshot whose
+// id is seq.
 type chunk struct {
 	seq, index, count uint64
 	data              []byte
@@ -141,25 +142,32 @@ func parseChunk(v []byte) (chunk, error) {
 }
 
 // assemble finds the last whole snapshot in a state partition's messages,
-// in offset order: the chunks of the last message's seq. It returns false
-// when they do not all lie in msgs (read further back).
+// in offset order: the chunks of the latest seq whose chunks are all
+// there. A snapshot cut short (a member died while writing it, at least
+// once; with transactions a partial one is never committed) gives way to
+// the one before. It returns false when no snapshot lies whole in msgs
+// (read further back).
 func assemble(msgs []chunk) ([]byte, uint64, bool) {
-	if len(msgs) == 0 {
-		return nil, 0, false
-	}
-	last := msgs[len(msgs)-1]
-	parts := make([][]byte, last.count)
-	found := uint64(0)
-	for _, c := range msgs {
-		if c.seq == last.seq && c.count == last.count && parts[c.index] == nil {
-			parts[c.index] = c.data
-			found++
+	tried := make(map[uint64]bool)
+	for i := len(msgs) - 1; i >= 0; i-- {
+		last := msgs[i]
+		if tried[last.seq] {
+			continue
+		}
+		tried[last.seq] = true
+		parts := make([][]byte, last.count)
+		found := uint64(0)
+		for _, c := range msgs[:i+1] {
+			if c.seq == last.seq && c.count == last.count && parts[c.index] == nil {
+				parts[c.index] = c.data
+				found++
+			}
+		}
+		if found == last.count {
+			return slices.Concat(parts...), last.seq, true
 		}
 	}
-	if found < last.count {
-		return nil, 0, false
-	}
-	return slices.Concat(parts...), last.seq, true
+	return nil, 0, false
 }
 
 // decoder reads the varint-framed fields of a snapshot.

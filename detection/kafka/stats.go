@@ -11,7 +11,8 @@ import (
 type Stats struct {
 	// Messages is the number of input messages read; Records, the
 	// records in them, each decoded, bad, of another kind or passed over
-	// by the prefilter (Counts).
+	// by the prefilter (Counts). Reads that an aborted transaction makes
+	// this or another member redo count again.
 	Messages int64
 	Counts   event.Counts
 	// Findings is the number of findings written; Late, of late records.

@@ -31,7 +31,10 @@ func (r *Runner) save(ctx context.Context, p *partition) error {
 		s.streams[t] = b
 	}
 	snap := appendSnapshot(nil, s)
-	p.seq++
+	// A snapshot's id is random, so that the chunks of two writers of
+	// one partition (at least once, a member the group has given up on
+	// but that still writes) never mix.
+	p.seq = r.ids.Uint64()
 	for i, v := range chunks(p.seq, snap) {
 		r.produce(&kgo.Record{Topic: r.state, Partition: p.id, Key: []byte(strconv.Itoa(int(p.id)) + "/" + strconv.Itoa(i)), Value: v})
 	}

@@ -10,7 +10,8 @@
 //
 //	kafkadetect -brokers HOST:PORT[,...] -topic IN -group G -out-topic OUT [-state-topic S]
 //	    [-start earliest|latest] [-rules NAME,...] [-window 1h] [-lateness 10m] [-stats]
-//	    [-risk] [-commit-interval 500ms] [-tls] [-tls-ca FILE] [-transactional-id ID]
+//	    [-risk] [-delivery exactly-once|at-least-once] [-commit-interval 500ms]
+//	    [-tls] [-tls-ca FILE] [-transactional-id ID]
 //
 // Start as many members with the same -group as there are machines (up
 // to the input's partition count): the group shares the partitions, and a
@@ -29,7 +30,11 @@
 // and EntityPath.
 //
 // Findings go to OUT in Kafka transactions with the state and offsets
-// (exactly once for read-committed consumers). -risk also writes each
+// (exactly once for read-committed consumers); on a cluster without
+// transactions (Event Hubs Basic and Standard), -delivery at-least-once
+// writes the findings, then the state, then commits the offsets, and a
+// member that dies in between repeats its last findings, each with the
+// same finding_id. -risk also writes each
 // finding's risk events (header kind "risk_event"). -stats prints on
 // stderr, every -stats-interval, records consumed per second, the lag of
 // each partition the member reads and its open windows. Exit status: 0
@@ -87,7 +92,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 		interval   = fs.Duration("commit-interval", kafka.DefaultCommitInterval, "how long a transaction gathers records before it commits")
 		useTLS     = fs.Bool("tls", false, "connect with TLS")
 		tlsCA      = fs.String("tls-ca", "", "trust the CA certificates in `FILE` (PEM), with -tls implied")
-		txnID      = fs.String("transactional-id", "", "this member's transactional id (default: GROUP-RANDOM); a member restarted with its id fences its former self at once")
+		delivery   = fs.String("delivery", "exactly-once", "exactly-once (Kafka transactions: findings, state and offsets commit together) or at-least-once "+
+			"(for clusters without transactions, such as Event Hubs Standard: repeats carry the same finding_id)")
+		txnID = fs.String("transactional-id", "", "this member's transactional id (default: GROUP-RANDOM); a member restarted with its id fences its former self at once")
 	)
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "usage: %s -brokers HOST:PORT[,...] -topic IN -group G -out-topic OUT [-state-topic S] [-start earliest|latest] [-rules NAME,...] [-window 1h] [-lateness 10m] [-stats]\n", name)
@@ -148,6 +155,14 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 		cfg.Start = kafka.Latest
 	default:
 		return usage("-start %q: want earliest or latest", *start)
+	}
+	switch *delivery {
+	case "exactly-once":
+		cfg.Delivery = kafka.ExactlyOnce
+	case "at-least-once":
+		cfg.Delivery = kafka.AtLeastOnce
+	default:
+		return usage("-delivery %q: want exactly-once or at-least-once", *delivery)
 	}
 	if *window <= 0 || *lateness <= 0 || *statsEvery <= 0 || *interval <= 0 {
 		return usage("-window, -lateness, -stats-interval and -commit-interval must be positive")

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -14,10 +15,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/twmb/franz-go/pkg/kerr"
-	"github.com/twmb/franz-go/pkg/kgo"
-	"github.com/twmb/franz-go/pkg/kmsg"
-
+	"github.com/escudo-dev/escudo/detection"
+	"github.com/escudo-dev/escudo/detection/kafka"
+	"github.com/escudo-dev/escudo/detection/rules"
 	"github.com/escudo-dev/escudo/internal/kafkatest"
 )
 
@@ -138,51 +138,15 @@ func (f *fixture) member(t *testing.T, extra ...string) *proc {
 	return start(t, args...)
 }
 
-// committed returns the sum of group g's committed offsets of "in", read
-// stably (waiting for pending transactional offsets).
+// committed returns the sum of group g's committed offsets of "in".
 func (f *fixture) committed(t *testing.T) int64 {
-	t.Helper()
-	cl, err := kgo.NewClient(kgo.SeedBrokers(f.brokers...))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer cl.Close()
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	req := kmsg.NewPtrOffsetFetchRequest()
-	req.Group = "g"
-	rt := kmsg.NewOffsetFetchRequestTopic()
-	rt.Topic = "in"
-	rt.Partitions = []int32{0, 1, 2, 3, 4, 5}
-	req.Topics = append(req.Topics, rt)
-	resp, err := req.RequestWith(ctx, cl)
-	if err != nil {
-		return -1 // the coordinator moving: ask again
-	}
-	if err := kerr.ErrorForCode(resp.ErrorCode); err != nil {
-		return -1
-	}
-	var sum int64
-	for _, t := range resp.Topics {
-		for _, p := range t.Partitions {
-			if p.Offset > 0 {
-				sum += p.Offset
-			}
-		}
-	}
-	return sum
+	return kafkatest.Committed(t, f.brokers, "g", "in")
 }
 
 // waitCommitted waits until the group has committed at least n offsets.
 func (f *fixture) waitCommitted(t *testing.T, n int64, within time.Duration) {
 	t.Helper()
-	deadline := time.Now().Add(within)
-	for f.committed(t) < n {
-		if time.Now().After(deadline) {
-			t.Fatalf("the group committed %d of %d offsets within %v", f.committed(t), n, within)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	kafkatest.WaitCommitted(t, f.brokers, "g", "in", n, within)
 }
 
 // expected runs `detect -stream -json -checkpoint` over each tenant's
@@ -223,9 +187,9 @@ func (f *fixture) expected(t *testing.T, extra ...string) []string {
 }
 
 // check compares the findings on "out" with the one-process ones.
-func (f *fixture) check(t *testing.T) {
+func (f *fixture) check(t *testing.T, repeats bool) {
 	t.Helper()
-	got := kafkatest.Findings(t, kafkatest.ReadOutput(t, f.brokers, "out"))
+	got := kafkatest.Findings(t, kafkatest.ReadOutput(t, f.brokers, "out"), repeats)
 	want := f.expected(t)
 	if !slices.Equal(got, want) {
 		t.Fatalf("%s", kafkatest.Diff(got, want))
@@ -244,7 +208,7 @@ func TestKillAndRestart(t *testing.T) {
 	for _, m := range members {
 		m.stop(t)
 	}
-	f.check(t)
+	f.check(t, false)
 }
 
 func TestAddMember(t *testing.T) {
@@ -257,5 +221,89 @@ func TestAddMember(t *testing.T) {
 	for _, m := range members {
 		m.stop(t)
 	}
-	f.check(t)
+	f.check(t, false)
+}
+
+// TestRandomKills kills members with SIGKILL at random points, each
+// restarted at once, some with the transactional id they had (which
+// fences the dead one's open transaction at once) and some with a new
+// one (whose open transaction the cluster aborts after its timeout).
+// Then, the output must be the one-process findings, and each
+// partition's state must stand where the group's offsets do, holding the
+// streams of the partition's tenants.
+func TestRandomKills(t *testing.T) {
+	for _, d := range []struct {
+		delivery string
+		kills    int
+	}{{"exactly-once", 3}, {"at-least-once", 2}} {
+		t.Run(d.delivery, func(t *testing.T) {
+			seed := time.Now().UnixNano()
+			rng := rand.New(rand.NewPCG(uint64(seed), 0))
+			t.Logf("seed %d", seed) // the schedule of kills, not the result, depends on it
+			f := newFixture(t, 8, 2500)
+			ids := []string{"m0", "m1", "m2"}
+			startMember := func(i int) *proc {
+				return f.member(t, "-delivery", d.delivery, "-transactional-id", ids[i], "-commit-interval", "100ms")
+			}
+			members := []*proc{startMember(0), startMember(1), startMember(2)}
+			// Each kill comes when the group has committed a random
+			// fraction of the input, the fractions rising: mid-stream.
+			at := make([]float64, d.kills)
+			for k := range at {
+				at[k] = 0.1 + 0.8*rng.Float64()
+			}
+			slices.Sort(at)
+			for k := range d.kills {
+				f.waitCommitted(t, int64(at[k]*float64(f.total)), 2*time.Minute)
+				time.Sleep(time.Duration(rng.IntN(200)) * time.Millisecond) // within a transaction or between two
+				i := rng.IntN(len(members))
+				members[i].kill()
+				if rng.IntN(2) == 0 {
+					ids[i] = fmt.Sprintf("m%d-%d", i, k) // a new producer: the old transaction times out
+				}
+				t.Logf("kill %d: member %d killed with %d of %d messages committed; restarted as %s", k+1, i, f.committed(t), f.total, ids[i])
+				members[i] = startMember(i)
+			}
+			f.waitCommitted(t, f.total, 3*time.Minute)
+			for _, m := range members {
+				m.stop(t)
+			}
+			f.check(t, d.delivery == "at-least-once")
+			f.checkState(t)
+		})
+	}
+}
+
+// checkState holds each partition's saved state to the group's offsets
+// and to the tenants keyed onto the partition.
+func (f *fixture) checkState(t *testing.T) {
+	t.Helper()
+	offs := kafkatest.CommittedOffsets(t, f.brokers, "g", "in")
+	if offs == nil {
+		t.Fatal("cannot read the group's offsets")
+	}
+	eng, err := detection.NewEngine(detection.Options{Lenient: true}, rules.All()...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tenantsOf := make(map[int32][]string)
+	for _, recs := range f.tenants {
+		p := kafkatest.PartitionOf(recs[0].Tenant, 6)
+		tenantsOf[p] = append(tenantsOf[p], recs[0].Tenant)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	cfg := kafka.Config{Brokers: f.brokers, Topic: "in", Group: "g", OutTopic: "out",
+		Stream: detection.StreamOptions{Window: detection.DefaultWindow, Lateness: detection.DefaultLateness}}
+	for p := range int32(6) {
+		st, err := kafka.ReadState(ctx, eng, cfg, p)
+		if err != nil {
+			t.Fatalf("partition %d: %v", p, err)
+		}
+		slices.Sort(tenantsOf[p])
+		if st.Next != offs[p] || !slices.Equal(st.Tenants, tenantsOf[p]) {
+			t.Errorf("partition %d: state at offset %d with tenants %v; the group's offset is %d, the partition's tenants %v",
+				p, st.Next, st.Tenants, offs[p], tenantsOf[p])
+		}
+	}
 }

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"testing"
+	"time"
 
 	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kgo"
@@ -56,3 +58,76 @@ func listEnds(ctx context.Context, cl *kgo.Client, topic string, isolation int8)
 }
 
 func readerOf(b []byte) *event.Reader { return event.NewReader(bytes.NewReader(b)) }
+
+// Committed returns the sum of group's committed offsets of topic's
+// partitions (see CommittedOffsets), or -1 when they cannot be read now.
+func Committed(t testing.TB, brokers []string, group, topic string) int64 {
+	t.Helper()
+	offs := CommittedOffsets(t, brokers, group, topic)
+	if offs == nil {
+		return -1
+	}
+	var sum int64
+	for _, o := range offs {
+		sum += o
+	}
+	return sum
+}
+
+// CommittedOffsets returns group's committed offset of each of topic's
+// partitions (0 for a partition without one), read stably: the
+// coordinator waits for pending transactional offsets. It returns nil
+// when the coordinator does not answer (it may be moving): ask again.
+func CommittedOffsets(t testing.TB, brokers []string, group, topic string) map[int32]int64 {
+	t.Helper()
+	cl, err := kgo.NewClient(kgo.SeedBrokers(brokers...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cl.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	ends, err := listEnds(ctx, cl, topic, 0)
+	if err != nil {
+		return nil
+	}
+	req := kmsg.NewPtrOffsetFetchRequest()
+	req.Group, req.RequireStable = group, true
+	rt := kmsg.NewOffsetFetchRequestTopic()
+	rt.Topic = topic
+	for p := range ends {
+		rt.Partitions = append(rt.Partitions, p)
+	}
+	req.Topics = append(req.Topics, rt)
+	resp, err := req.RequestWith(ctx, cl)
+	if err != nil || kerr.ErrorForCode(resp.ErrorCode) != nil {
+		return nil
+	}
+	out := make(map[int32]int64)
+	for _, t := range resp.Topics {
+		for _, p := range t.Partitions {
+			if kerr.ErrorForCode(p.ErrorCode) != nil {
+				return nil
+			}
+			out[p.Partition] = max(0, p.Offset)
+		}
+	}
+	return out
+}
+
+// WaitCommitted waits until group has committed at least n offsets of
+// topic, failing after within.
+func WaitCommitted(t testing.TB, brokers []string, group, topic string, n int64, within time.Duration) {
+	t.Helper()
+	deadline := time.Now().Add(within)
+	for {
+		got := Committed(t, brokers, group, topic)
+		if got >= n {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("group %s committed %d of %d offsets of %s within %v", group, got, n, topic, within)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
