@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/crc32"
+	"math"
 	"slices"
 )
 
@@ -79,15 +80,24 @@ func parseSnapshot(b []byte) (snapshot, error) {
 	}
 	d := decoder{b: body[len(snapshotMagic)+1:]}
 	s.topic = d.string()
-	s.partition = int32(d.varint())
+	part := d.varint()
+	if part < 0 || part > math.MaxInt32 {
+		d.fail()
+	}
+	s.partition = int32(part)
 	s.next = d.varint()
 	n := d.uvarint()
 	if n > uint64(len(d.b)) {
 		d.fail()
 	}
 	s.streams = make(map[string][]byte, n)
+	prev := ""
 	for i := uint64(0); i < n && d.err == nil; i++ {
 		t := d.string()
+		if i > 0 && t <= prev {
+			d.fail() // tenants are written sorted, each once
+		}
+		prev = t
 		s.streams[t] = []byte(d.string())
 	}
 	if d.err == nil && len(d.b) > 0 {
@@ -155,6 +165,9 @@ func assemble(msgs []chunk) ([]byte, uint64, bool) {
 			continue
 		}
 		tried[last.seq] = true
+		if last.count > uint64(i+1) {
+			continue // more chunks than messages: cut short
+		}
 		parts := make([][]byte, last.count)
 		found := uint64(0)
 		for _, c := range msgs[:i+1] {

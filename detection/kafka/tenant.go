@@ -1,6 +1,9 @@
 package kafka
 
-import "bytes"
+import (
+	"bytes"
+	"strings"
+)
 
 // This file finds the tenant a record belongs to, which keys its stream:
 // each tenant's records run through a stream of their own.
@@ -10,7 +13,8 @@ import "bytes"
 // else the tenant of its resourceId ("/tenants/ID/providers/..."), the
 // keys matched exactly, as the rules match field names. It returns "" for a
 // record that names no tenant (a Graph API export): such records take the
-// message key (see Runner).
+// message key (see Runner). Tenant ids are GUIDs, which Entra writes in
+// either case: they are lowered, so that one tenant is one stream.
 func tenantOf(rec []byte) string {
 	var tenant, aad, resource []byte
 	forTopLevel(rec, func(key, val []byte) bool {
@@ -29,9 +33,9 @@ func tenantOf(rec []byte) string {
 	})
 	switch {
 	case len(tenant) > 0:
-		return string(tenant)
+		return strings.ToLower(string(tenant))
 	case len(aad) > 0:
-		return string(aad)
+		return strings.ToLower(string(aad))
 	}
 	return resourceTenant(resource)
 }
@@ -140,6 +144,9 @@ func skipValue(data []byte, i int) int {
 	for j := i; j < len(data); j++ {
 		switch data[j] {
 		case ',', '}', ']', ' ', '\t', '\n', '\r':
+			if j == i {
+				return -1 // no value here: a stray '}' or ']'
+			}
 			return j
 		}
 	}

@@ -252,7 +252,7 @@ func TestSkipValue(t *testing.T) {
 		{`12345`, 0, 5},
 		{`x`, 1, -1},
 		{``, 0, -1},
-		{`,`, 0, 0}, // an empty scalar: the caller must move on
+		{`,`, 0, -1}, // no value: a stray ',', '}' or ']' is malformed
 		{` "a"`, 1, 4},
 	} {
 		if got := skipValue([]byte(tc.data), tc.i); got != tc.want {
@@ -261,13 +261,15 @@ func TestSkipValue(t *testing.T) {
 	}
 }
 
-// TestTenantOfUpperCaseTenantID records what the code does with a
-// tenantId in upper case: it is taken as written, while the same tenant
-// named by a resourceId is lowered.
+// TestTenantOfUpperCaseTenantID: a tenant id is a GUID, in whichever
+// case it is written, so every form of it is lowered: one tenant, one
+// stream.
 func TestTenantOfUpperCaseTenantID(t *testing.T) {
 	up := `8E2D4C6A-1B3F-4D5E-9A7C-6B8D0E2F4A61`
-	if got := tenantOf([]byte(`{"tenantId":"` + up + `"}`)); got != up {
-		t.Errorf("tenantOf = %q, want %q as written", got, up)
+	for _, rec := range []string{`{"tenantId":"` + up + `"}`, `{"AADTenantId":"` + up + `"}`} {
+		if got := tenantOf([]byte(rec)); got != signInTenant {
+			t.Errorf("tenantOf(%s) = %q, want %q", rec, got, signInTenant)
+		}
 	}
 	if got := tenantOf([]byte(`{"resourceId":"/tenants/` + up + `/providers/x"}`)); got != signInTenant {
 		t.Errorf("tenantOf = %q, want %q", got, signInTenant)
