@@ -6,20 +6,39 @@ import (
 	"strconv"
 )
 
-// This file gathers a poll's messages of one partition into one input per
-// tenant: the messages of a tenant, one after the other, as the event
-// reader reads concatenated documents, with where each began so that a
-// record can be located by its message's offset.
+// This file gathers a poll's messages of one partition into inputs per
+// tenant: runs of messages that an event reader reads as it would read
+// each on its own (records one to a line, or Azure Monitor documents one
+// to a line), with where each began so that a record can be located by
+// its message's offset. Any other message (pretty-printed, a Graph page,
+// anything that does not scan) is an input of its own: a reader picks its
+// framing from the start of its input, and a malformed message must not
+// run into the next.
 
 // batch is one tenant's input from one poll of one partition.
 type batch struct {
+	inputs []*input
+}
+
+// shape is how a message may share an input with its neighbours.
+type shape uint8
+
+const (
+	alone        shape = iota // an input of its own
+	recordLine                // one record, on one line
+	documentLine              // one {"records": [...]} document, on one line
+)
+
+// input is messages of one shape, read by one event reader.
+type input struct {
+	shape  shape
 	buf    []byte
 	starts []msgStart // in order of line
 	lines  int        // lines in buf so far
 }
 
-// msgStart is where a message (or a record cut out of one) begins in a
-// batch: at line, with offset in the partition.
+// msgStart is where a message (or a record cut out of one) begins in an
+// input: at line, with offset in the partition.
 type msgStart struct {
 	line   int
 	offset int64
@@ -28,23 +47,61 @@ type msgStart struct {
 // add appends one message's bytes (or one record of a message that holds
 // several tenants' records) to the batch.
 func (b *batch) add(data []byte, offset int64) {
-	b.starts = append(b.starts, msgStart{line: b.lines + 1, offset: offset})
-	b.buf = append(b.buf, data...)
-	b.buf = append(b.buf, '\n')
-	b.lines += bytes.Count(data, []byte{'\n'}) + 1
+	sh := shapeOf(data)
+	var in *input
+	if n := len(b.inputs); sh != alone && n > 0 && b.inputs[n-1].shape == sh {
+		in = b.inputs[n-1]
+	} else {
+		in = &input{shape: sh}
+		b.inputs = append(b.inputs, in)
+	}
+	in.add(data, offset)
 }
 
-// locate turns a line of the batch into the offset of its message and the
-// line within that message.
-func (b *batch) locate(line int) (offset int64, msgLine int) {
-	i, found := slices.BinarySearchFunc(b.starts, line, func(s msgStart, l int) int { return s.line - l })
+// add appends one message to the input, on a line (or lines) of its own.
+func (in *input) add(data []byte, offset int64) {
+	in.starts = append(in.starts, msgStart{line: in.lines + 1, offset: offset})
+	in.buf = append(in.buf, data...)
+	in.buf = append(in.buf, '\n')
+	in.lines += bytes.Count(data, []byte{'\n'}) + 1
+}
+
+// shapeOf classifies a message: one JSON object on one line, a record or
+// an Azure Monitor document, or anything else.
+func shapeOf(data []byte) shape {
+	data = bytes.TrimRight(data, " \t\r\n")
+	i := skipSpace(data, 0)
+	if i >= len(data) || data[i] != '{' || bytes.ContainsAny(data, "\r\n") {
+		return alone
+	}
+	if end := skipValue(data, i); end != len(data) {
+		return alone
+	}
+	sh := recordLine
+	forTopLevel(data, func(key, val []byte) bool {
+		switch {
+		case string(key) == "records" && len(val) > 0 && val[0] == '[':
+			sh = documentLine
+		case string(key) == "value" || string(key) == "records" || bytes.HasPrefix(key, []byte("@odata.")):
+			sh = alone // a Graph page, or a wrapper of another kind
+			return false
+		}
+		return true
+	})
+	return sh
+}
+
+// locate turns a line of the input into the offset of its message and
+// the line within that message.
+func (in *input) locate(line int) (offset int64, msgLine int) {
+	i, found := slices.BinarySearchFunc(in.starts, line, func(s msgStart, l int) int { return s.line - l })
 	if !found {
 		i--
 	}
 	if i < 0 {
 		return -1, line
 	}
-	return b.starts[i].offset, line - b.starts[i].line + 1
+	return in.starts[i].offset, line - in.starts[i].line + 1
 }
 
 // where names a record of the batch, "topic/partition@offset:line".
@@ -97,7 +154,11 @@ func eachRecord(value []byte, fn func(rec []byte)) bool {
 			return false
 		}
 		v := value[i:end]
-		if arr, ok := recordsArray(v); ok {
+		arr, ok := recordsArray(v)
+		if !ok && v[0] == '[' {
+			arr, ok = v, true // a JSON array of records (a Log Analytics query's output)
+		}
+		if ok {
 			if !eachElement(arr, fn) {
 				return false
 			}

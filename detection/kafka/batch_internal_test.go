@@ -190,7 +190,7 @@ func TestSplitTenantsTerminates(t *testing.T) {
 	}
 }
 
-func TestBatchLocate(t *testing.T) {
+func TestInputLocate(t *testing.T) {
 	msgs := []struct {
 		offset int64
 		data   string
@@ -202,7 +202,7 @@ func TestBatchLocate(t *testing.T) {
 		{107, ""},     // empty: one (empty) line
 		{110, "e1\r\ne2"},
 	}
-	var b batch
+	var b input
 	var want []byte
 	type at struct {
 		offset int64
@@ -245,16 +245,16 @@ func TestBatchLocate(t *testing.T) {
 	if off, line := b.locate(0); off != -1 || line != 0 {
 		t.Errorf("locate(0) = (%d, %d), want (-1, 0)", off, line)
 	}
-	var empty batch
+	var empty input
 	if off, line := empty.locate(1); off != -1 || line != 1 {
-		t.Errorf("empty batch: locate(1) = (%d, %d), want (-1, 1)", off, line)
+		t.Errorf("empty input: locate(1) = (%d, %d), want (-1, 1)", off, line)
 	}
 }
 
 // TestBatchLocateReader reads a batch of compact and pretty-printed
-// messages with the event reader, as Runner.feed does, and locates each
-// record it returns: its message is the one holding the record's first
-// byte, its line that byte's line within the message.
+// messages with the event reader, input by input as Runner.feed does,
+// and locates each record it returns: its message is the one holding the
+// record's first byte, its line that byte's line within the message.
 func TestBatchLocateReader(t *testing.T) {
 	a := lines(t, signInsFile)
 	indent := func(v []byte) []byte {
@@ -264,44 +264,57 @@ func TestBatchLocateReader(t *testing.T) {
 		}
 		return buf.Bytes()
 	}
-	// The first message is pretty-printed, so the reader reads
-	// documents (see TestBatchReadsAsMessages for one that is not).
 	msgs := [][]byte{
 		indent(a[1]),
 		a[0],
 		indent(document(a[2], a[3], a[4])),
 		document(a[5], a[6]),
-		a[7],
+		document(a[7]),
+		a[8],
+		a[9],
 	}
 	var b batch
-	var starts []int // byte offset of each message in b.buf
+	type start struct {
+		in     *input
+		byteAt int
+		offset int64
+	}
+	var starts []start
 	for i, m := range msgs {
-		starts = append(starts, len(b.buf))
 		b.add(m, int64(1000+10*i))
+		in := b.inputs[len(b.inputs)-1]
+		starts = append(starts, start{in, len(in.buf) - len(m) - 1, int64(1000 + 10*i)})
 	}
-	rd := event.NewReader(bytes.NewReader(b.buf))
+	if len(b.inputs) != 5 {
+		t.Errorf("%d inputs, want 5: pretty, compact record, pretty document, two compact documents, two compact records", len(b.inputs))
+	}
 	n := 0
-	for {
-		rec, err := rd.ReadRecord()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		n++
-		i := len(starts) - 1
-		for starts[i] > int(rec.Offset) {
-			i--
-		}
-		wantLine := bytes.Count(b.buf[starts[i]:rec.Offset], []byte("\n")) + 1
-		off, line := b.locate(rec.Line)
-		if off != int64(1000+10*i) || line != wantLine {
-			t.Errorf("record %d (batch line %d): locate = (%d, %d), want (%d, %d)", n, rec.Line, off, line, 1000+10*i, wantLine)
+	for _, in := range b.inputs {
+		rd := event.NewReader(bytes.NewReader(in.buf))
+		for {
+			rec, err := rd.ReadRecord()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			n++
+			var holder *start
+			for i := range starts {
+				if s := &starts[i]; s.in == in && s.byteAt <= int(rec.Offset) {
+					holder = s
+				}
+			}
+			wantLine := bytes.Count(in.buf[holder.byteAt:rec.Offset], []byte("\n")) + 1
+			off, line := in.locate(rec.Line)
+			if off != holder.offset || line != wantLine {
+				t.Errorf("record %d (input line %d): locate = (%d, %d), want (%d, %d)", n, rec.Line, off, line, holder.offset, wantLine)
+			}
 		}
 	}
-	if n != 8 {
-		t.Errorf("read %d records, want 8", n)
+	if n != 10 {
+		t.Errorf("read %d records, want 10", n)
 	}
 }
 
@@ -356,7 +369,11 @@ func TestBatchReadsAsMessages(t *testing.T) {
 			b.add(m, int64(i))
 			want = append(want, records(t, m)...)
 		}
-		if diff := cmp.Diff(want, records(t, b.buf)); diff != "" {
+		var got []string
+		for _, in := range b.inputs {
+			got = append(got, records(t, in.buf)...)
+		}
+		if diff := cmp.Diff(want, got); diff != "" {
 			t.Errorf("%s: the batch reads otherwise than its messages (-messages +batch):\n%.2000s", tc.name, diff)
 		}
 	}

@@ -59,14 +59,16 @@ func (r *Runner) streamOptions(id int32, tenant string) detection.StreamOptions 
 	opts := r.cfg.Stream
 	opts.OnWindow = func(w detection.Window, fs []detection.Finding) error {
 		r.window(tenant, w, fs)
-		r.stats.findings(int64(len(fs)))
+		r.pending += int64(len(fs))
 		return nil
 	}
 	opts.OnLate = func(l detection.LateEvent) {
 		r.stats.late()
 		if c := r.cur; c != nil && c.partition == id && c.tenant == tenant {
-			off, line := c.b.locate(l.Line)
-			l.Source, l.Line = fmt.Sprintf("%s/%d@%d", r.cfg.Topic, id, off), line
+			if in := c.inputs[l.Source]; in != nil {
+				off, line := in.locate(l.Line)
+				l.Source, l.Line = fmt.Sprintf("%s/%d@%d", r.cfg.Topic, id, off), line
+			}
 		}
 		r.log.Warn("late event", "tenant", tenant, "event", l.String())
 	}

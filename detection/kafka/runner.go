@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	mrand "math/rand/v2"
 	"slices"
+	"strconv"
 	"sync"
 	"time"
 
@@ -39,6 +40,7 @@ type Runner struct {
 	inTxn   bool                 // records were read since the last commit (in a transaction, exactly once)
 	txnFrom time.Time            // when the first of them was read
 	cur     *curBatch            // the input being run, for OnLate
+	pending int64                // findings made since the last commit, counted when it commits
 
 	revMu   sync.Mutex
 	revoked []int32 // partitions revoked or lost, to drop
@@ -50,11 +52,12 @@ type Runner struct {
 	ids   *mrand.ChaCha8 // snapshot ids
 }
 
-// curBatch is the input a stream is running, for locating late records.
+// curBatch is what a stream is running, for locating late records: its
+// inputs by reader name.
 type curBatch struct {
 	partition int32
 	tenant    string
-	b         *batch
+	inputs    map[string]*input
 }
 
 // NewRunner returns a runner of eng's detections with cfg. The engine
@@ -112,6 +115,11 @@ func (r *Runner) Run(ctx context.Context) error {
 	r.admin = admin
 	n, err := r.ensureTopics(ctx)
 	if err != nil {
+		if r.cfg.SASLPlain != nil {
+			// A broker may close the connection on bad credentials rather
+			// than say so.
+			return fmt.Errorf("%w (authenticating with SASL PLAIN as %q: check the credentials)", err, r.cfg.SASLPlain.User)
+		}
 		return err
 	}
 	r.stats.setPartitions(n)
@@ -284,28 +292,40 @@ func (r *Runner) feed(p *partition, recs []*kgo.Record) error {
 			return err
 		}
 		before := st.Counts()
-		rd := event.NewReader(bytes.NewReader(b.buf))
-		rd.Name = r.cfg.Topic + "/" + fmt.Sprint(p.id)
-		r.cur = &curBatch{partition: p.id, tenant: tenant, b: b}
-		err = st.Run(ctx, rd)
+		byName := make(map[string]*input, len(b.inputs))
+		readers := make([]*event.Reader, len(b.inputs))
+		for i, in := range b.inputs {
+			rd := event.NewReader(bytes.NewReader(in.buf))
+			rd.Name = r.cfg.Topic + "/" + strconv.Itoa(int(p.id)) + "@" + strconv.FormatInt(in.starts[0].offset, 10)
+			readers[i], byName[rd.Name] = rd, in
+		}
+		r.cur = &curBatch{partition: p.id, tenant: tenant, inputs: byName}
+		err = st.Run(ctx, readers...)
 		r.cur = nil
 		after := st.Counts()
 		r.stats.counted(int64(n), sub(after, before))
+		n = 0 // messages count once, with their first tenant
 		if bad := after.Bad - before.Bad; bad > 0 {
 			r.log.Warn("bad records skipped", "partition", p.id, "tenant", tenant, "count", bad,
-				"from", b.starts[0].offset, "to", b.starts[len(b.starts)-1].offset)
+				"from", b.inputs[0].starts[0].offset, "to", lastOffset(b))
 		}
 		if err != nil {
 			var de *event.DecodeError
 			if errors.As(err, &de) {
-				off, line := b.locate(de.Line)
-				return fmt.Errorf("kafka: %s: %w", where(r.cfg.Topic, p.id, off, line), err)
+				if in := byName[de.Source]; in != nil {
+					off, line := in.locate(de.Line)
+					return fmt.Errorf("kafka: %s: %w", where(r.cfg.Topic, p.id, off, line), err)
+				}
 			}
 			return fmt.Errorf("kafka: partition %d: %w", p.id, err)
 		}
-		n = 0 // messages count once, with their first tenant
 	}
 	return nil
+}
+
+func lastOffset(b *batch) int64 {
+	in := b.inputs[len(b.inputs)-1]
+	return in.starts[len(in.starts)-1].offset
 }
 
 func sub(a, b event.Counts) event.Counts {
@@ -396,7 +416,8 @@ func (r *Runner) committed() {
 	for _, p := range r.parts {
 		p.dirty = false
 	}
-	r.stats.committed()
+	r.stats.committed(r.pending)
+	r.pending = 0
 }
 
 // produceErr returns, and forgets, the first produce that failed since it
@@ -445,6 +466,7 @@ func (r *Runner) dropRevoked() {
 
 func (r *Runner) dropAll() {
 	clear(r.parts)
+	r.pending = 0
 	r.stats.setOpen(0)
 }
 

@@ -15,7 +15,9 @@ type Stats struct {
 	// this or another member redo count again.
 	Messages int64
 	Counts   event.Counts
-	// Findings is the number of findings written; Late, of late records.
+	// Findings is the number of findings written and committed (at
+	// least once: flushed); Late, of late records read (reads redone
+	// count again).
 	Findings, Late int64
 	// Commits and Aborts count the transactions ended.
 	Commits, Aborts int64
@@ -54,13 +56,14 @@ func (b *statsBox) do(f func(*Stats)) {
 }
 
 func (b *statsBox) setPartitions(n int32) { b.do(func(s *Stats) { s.Partitions = n }) }
-func (b *statsBox) findings(n int64)      { b.do(func(s *Stats) { s.Findings += n }) }
 func (b *statsBox) late()                 { b.do(func(s *Stats) { s.Late++ }) }
-func (b *statsBox) committed()            { b.do(func(s *Stats) { s.Commits++ }) }
-func (b *statsBox) aborted()              { b.do(func(s *Stats) { s.Aborts++ }) }
-func (b *statsBox) saved(n int64)         { b.do(func(s *Stats) { s.StateBytes += n }) }
-func (b *statsBox) setOpen(n int)         { b.do(func(s *Stats) { s.OpenWindows = n }) }
-func (b *statsBox) drop(p int32)          { b.do(func(s *Stats) { delete(s.Lag, p) }) }
+func (b *statsBox) committed(findings int64) {
+	b.do(func(s *Stats) { s.Commits++; s.Findings += findings })
+}
+func (b *statsBox) aborted()      { b.do(func(s *Stats) { s.Aborts++ }) }
+func (b *statsBox) saved(n int64) { b.do(func(s *Stats) { s.StateBytes += n }) }
+func (b *statsBox) setOpen(n int) { b.do(func(s *Stats) { s.OpenWindows = n }) }
+func (b *statsBox) drop(p int32)  { b.do(func(s *Stats) { delete(s.Lag, p) }) }
 
 func (b *statsBox) lag(p int32, n int64) {
 	b.do(func(s *Stats) {

@@ -33,10 +33,14 @@ func (r *Runner) save(ctx context.Context, p *partition) error {
 	snap := appendSnapshot(nil, s)
 	// A snapshot's id is random, so that the chunks of two writers of
 	// one partition (at least once, a member the group has given up on
-	// but that still writes) never mix.
-	p.seq = r.ids.Uint64()
+	// but that still writes) never mix; its low bit alternates, and
+	// picks one of two sets of keys, so that on a compacted topic a
+	// snapshot cut short (at least once, a member dying as it writes)
+	// never overwrites the chunks of the last whole one.
+	p.seq = r.ids.Uint64()&^1 | (^p.seq & 1)
+	prefix := strconv.Itoa(int(p.id)) + "/" + strconv.FormatUint(p.seq&1, 10) + "/"
 	for i, v := range chunks(p.seq, snap) {
-		r.produce(&kgo.Record{Topic: r.state, Partition: p.id, Key: []byte(strconv.Itoa(int(p.id)) + "/" + strconv.Itoa(i)), Value: v})
+		r.produce(&kgo.Record{Topic: r.state, Partition: p.id, Key: []byte(prefix + strconv.Itoa(i)), Value: v})
 	}
 	r.stats.saved(int64(len(snap)))
 	return ctx.Err()

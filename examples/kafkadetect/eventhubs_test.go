@@ -383,7 +383,7 @@ func TestEventHubsConnection(t *testing.T) {
 		}
 	}
 
-	got := kafkatest.Findings(t, c.readOutput(t, "out"))
+	got := kafkatest.Findings(t, c.readOutput(t, "out"), false)
 	want := (&fixture{tenants: recs}).expected(t)
 	if !slices.Equal(got, want) {
 		t.Fatalf("%s", kafkatest.Diff(got, want))

@@ -10,7 +10,7 @@
 //
 //	kafkadetect -brokers HOST:PORT[,...] -topic IN -group G -out-topic OUT [-state-topic S]
 //	    [-start earliest|latest] [-rules NAME,...] [-window 1h] [-lateness 10m] [-stats]
-//	    [-risk] [-delivery exactly-once|at-least-once] [-commit-interval 500ms]
+//	    [-stats-interval 5s] [-risk] [-delivery exactly-once|at-least-once] [-commit-interval 500ms]
 //	    [-tls] [-tls-ca FILE] [-transactional-id ID]
 //
 // Start as many members with the same -group as there are machines (up
@@ -97,7 +97,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 		txnID = fs.String("transactional-id", "", "this member's transactional id (default: GROUP-RANDOM); a member restarted with its id fences its former self at once")
 	)
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: %s -brokers HOST:PORT[,...] -topic IN -group G -out-topic OUT [-state-topic S] [-start earliest|latest] [-rules NAME,...] [-window 1h] [-lateness 10m] [-stats]\n", name)
+		fmt.Fprintf(stderr, "usage: %s -brokers HOST:PORT[,...] -topic IN -group G -out-topic OUT [-state-topic S] [-start earliest|latest] [-rules NAME,...] [-window 1h] [-lateness 10m] [-stats]\n"+
+			"       [-stats-interval 5s] [-risk] [-delivery exactly-once|at-least-once] [-commit-interval 500ms] [-tls] [-tls-ca FILE] [-transactional-id ID]\n", name)
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -187,7 +188,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	if *ruleNames != "" {
 		var err error
 		if dets, err = cli.SelectRules(dets, *ruleNames); err != nil {
-			return usage("-rules: %v", err)
+			return usage("-rules: %v (detect -list lists them)", err)
 		}
 	}
 	eng, err := detection.NewEngine(detection.Options{Lenient: true}, dets...)

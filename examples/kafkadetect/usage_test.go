@@ -53,7 +53,7 @@ func TestUsage(t *testing.T) {
 		{name: "zero commit interval", args: with("-commit-interval", "0s"), code: 2,
 			first: "kafkadetect: -window, -lateness, -stats-interval and -commit-interval must be positive"},
 		{name: "unknown rule", args: with("-rules", "no_such_rule,also_missing"), code: 2,
-			first: "kafkadetect: -rules: no detection named also_missing, no_such_rule (see -list)"},
+			first: "kafkadetect: -rules: no detection named also_missing, no_such_rule (detect -list lists them)"},
 		{name: "positional", args: with("records.json"), code: 2,
 			first: `kafkadetect: unexpected argument "records.json": the input is -topic`},
 		{name: "unknown flag", args: with("-bootstrap", "x"), code: 2, first: "flag provided but not defined: -bootstrap"},

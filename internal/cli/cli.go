@@ -109,7 +109,7 @@ func (p Program) Main(args []string, stdin io.Reader, stdout, stderr io.Writer) 
 	if ruleNames != nil && *ruleNames != "" {
 		var err error
 		if dets, err = SelectRules(dets, *ruleNames); err != nil {
-			fmt.Fprintf(stderr, "%s: -rules: %v\n", p.Name, err)
+			fmt.Fprintf(stderr, "%s: -rules: %v (see -list)\n", p.Name, err)
 			return ExitUsage
 		}
 	}
@@ -335,7 +335,7 @@ func SelectRules(all []detection.Rule, names string) ([]detection.Rule, error) {
 			unknown = append(unknown, n)
 		}
 		slices.Sort(unknown)
-		return nil, fmt.Errorf("no detection named %s (see -list)", strings.Join(unknown, ", "))
+		return nil, fmt.Errorf("no detection named %s", strings.Join(unknown, ", "))
 	}
 	return out, nil
 }
