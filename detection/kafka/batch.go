@@ -2,6 +2,7 @@ package kafka
 
 import (
 	"bytes"
+	"io"
 	"slices"
 	"strconv"
 )
@@ -32,10 +33,25 @@ const (
 // input is messages of one shape, read by one event reader.
 type input struct {
 	shape  shape
-	buf    []byte
+	parts  [][]byte   // the messages, each followed by a newline: not copied
 	starts []msgStart // in order of line
-	lines  int        // lines in buf so far
+	lines  int        // lines in the input so far
 }
+
+// newline ends each message of an input.
+var newline = []byte{'\n'}
+
+// reader returns the input to read, its messages one after the other.
+func (in *input) reader() io.Reader {
+	rs := make([]io.Reader, len(in.parts))
+	for i, p := range in.parts {
+		rs[i] = bytes.NewReader(p)
+	}
+	return io.MultiReader(rs...)
+}
+
+// bytes returns the input as one slice (for tests).
+func (in *input) bytes() []byte { return bytes.Join(in.parts, nil) }
 
 // msgStart is where a message (or a record cut out of one) begins in an
 // input: at line, with offset in the partition.
@@ -46,8 +62,10 @@ type msgStart struct {
 
 // add appends one message's bytes (or one record of a message that holds
 // several tenants' records) to the batch.
-func (b *batch) add(data []byte, offset int64) {
-	sh := shapeOf(data)
+func (b *batch) add(data []byte, offset int64) { b.addShaped(data, offset, shapeOf(data)) }
+
+// addShaped is add with the message's shape known.
+func (b *batch) addShaped(data []byte, offset int64, sh shape) {
 	var in *input
 	if n := len(b.inputs); sh != alone && n > 0 && b.inputs[n-1].shape == sh {
 		in = b.inputs[n-1]
@@ -61,34 +79,21 @@ func (b *batch) add(data []byte, offset int64) {
 // add appends one message to the input, on a line (or lines) of its own.
 func (in *input) add(data []byte, offset int64) {
 	in.starts = append(in.starts, msgStart{line: in.lines + 1, offset: offset})
-	in.buf = append(in.buf, data...)
-	in.buf = append(in.buf, '\n')
-	in.lines += bytes.Count(data, []byte{'\n'}) + 1
+	in.parts = append(in.parts, data, newline)
+	if in.shape == alone { // the others are one line
+		in.lines += bytes.Count(data, newline)
+	}
+	in.lines++
 }
 
 // shapeOf classifies a message: one JSON object on one line, a record or
 // an Azure Monitor document, or anything else.
 func shapeOf(data []byte) shape {
-	data = bytes.TrimRight(data, " \t\r\n")
-	i := skipSpace(data, 0)
-	if i >= len(data) || data[i] != '{' || bytes.ContainsAny(data, "\r\n") {
+	s, ok := scanMessage(bytes.TrimRight(data, " \t\r\n"))
+	if !ok {
 		return alone
 	}
-	if end := skipValue(data, i); end != len(data) {
-		return alone
-	}
-	sh := recordLine
-	forTopLevel(data, func(key, val []byte) bool {
-		switch {
-		case string(key) == "records" && len(val) > 0 && val[0] == '[':
-			sh = documentLine
-		case string(key) == "value" || string(key) == "records" || bytes.HasPrefix(key, []byte("@odata.")):
-			sh = alone // a Graph page, or a wrapper of another kind
-			return false
-		}
-		return true
-	})
-	return sh
+	return s.shape
 }
 
 // locate turns a line of the input into the offset of its message and
@@ -116,30 +121,32 @@ func where(topic string, partition int32, offset int64, line int) string {
 // that cannot be scanned goes whole to the tenant of its first record, or
 // key, for its reader to report.
 func splitTenants(value []byte, key string, fn func(tenant string, data []byte)) {
-	var records [][]byte
-	var tenants []string
-	ok := eachRecord(value, func(rec []byte) {
-		t := tenantOf(rec)
+	splitShaped(value, key, func(tenant string, data []byte, _ shape) { fn(tenant, data) })
+}
+
+// splitShaped is splitTenants giving each part's shape too, from the same
+// one pass over the message.
+func splitShaped(value []byte, key string, fn func(tenant string, data []byte, sh shape)) {
+	s, ok := scanMessage(value)
+	for i, t := range s.tenants {
 		if t == "" {
-			t = key
+			s.tenants[i] = key
 		}
-		records = append(records, rec)
-		tenants = append(tenants, t)
-	})
-	if !ok || len(records) == 0 {
+	}
+	if !ok || len(s.records) == 0 {
 		t := key
-		if len(tenants) > 0 {
-			t = tenants[0]
+		if len(s.tenants) > 0 {
+			t = s.tenants[0]
 		}
-		fn(t, value)
+		fn(t, value, alone)
 		return
 	}
-	if !slices.ContainsFunc(tenants, func(t string) bool { return t != tenants[0] }) {
-		fn(tenants[0], value)
+	if !slices.ContainsFunc(s.tenants, func(t string) bool { return t != s.tenants[0] }) {
+		fn(s.tenants[0], value, s.shape)
 		return
 	}
-	for i, rec := range records {
-		fn(tenants[i], rec)
+	for i, rec := range s.records {
+		fn(s.tenants[i], rec, shapeOf(rec))
 	}
 }
 
@@ -147,66 +154,9 @@ func splitTenants(value []byte, key string, fn func(tenant string, data []byte))
 // "records" array of an Azure Monitor document, or each top-level value.
 // It reports false when the value does not scan as JSON.
 func eachRecord(value []byte, fn func(rec []byte)) bool {
-	i := skipSpace(value, 0)
-	for i < len(value) {
-		end := skipValue(value, i)
-		if end < 0 {
-			return false
-		}
-		v := value[i:end]
-		arr, ok := recordsArray(v)
-		if !ok && v[0] == '[' {
-			arr, ok = v, true // a JSON array of records (a Log Analytics query's output)
-		}
-		if ok {
-			if !eachElement(arr, fn) {
-				return false
-			}
-		} else {
-			fn(v)
-		}
-		i = skipSpace(value, end)
-		if i < len(value) && value[i] == ',' {
-			i = skipSpace(value, i+1)
-		}
+	s, ok := scanMessage(value)
+	for _, rec := range s.records {
+		fn(rec)
 	}
-	return true
-}
-
-// recordsArray returns the "records" array of an Azure Monitor document.
-func recordsArray(v []byte) ([]byte, bool) {
-	var arr []byte
-	forTopLevel(v, func(key, val []byte) bool {
-		if string(key) == "records" && len(val) > 0 && val[0] == '[' {
-			arr = val
-			return false
-		}
-		return true
-	})
-	return arr, arr != nil
-}
-
-// eachElement calls fn with each element of a JSON array.
-func eachElement(arr []byte, fn func([]byte)) bool {
-	i := skipSpace(arr, 1)
-	if i < len(arr) && arr[i] == ']' {
-		return true
-	}
-	for i < len(arr) {
-		end := skipValue(arr, i)
-		if end < 0 {
-			return false
-		}
-		fn(arr[i:end])
-		i = skipSpace(arr, end)
-		switch {
-		case i < len(arr) && arr[i] == ',':
-			i = skipSpace(arr, i+1)
-		case i < len(arr) && arr[i] == ']':
-			return true
-		default:
-			return false
-		}
-	}
-	return false
+	return ok
 }

@@ -152,12 +152,12 @@ func TestSplitTenantsMalformed(t *testing.T) {
 		want  string // tenant of the whole value
 	}{
 		{"truncated second record", append(append(bytes.Clone(a[0]), '\n'), b[0][:len(b[0])/2]...), signInTenant},
-		// A document that does not scan is not looked into: its first
-		// record is not found, and the key takes it.
-		{"truncated document", document(a[0], b[0])[:len(a[0])+len(b[0])/2], "key"},
+		// A document that does not scan goes whole to its first record's
+		// tenant, found as the one pass went into it.
+		{"truncated document", document(a[0], b[0])[:len(a[0])+len(b[0])/2], signInTenant},
 		{"unterminated string first", []byte(`{"tenantId":"x`), "key"},
 		{"open object", []byte(`{"a":`), "key"},
-		{"bad element", append(document(a[0], b[0])[:len(a[0])+12], `,{"a":1 "b"]}`...), "key"},
+		{"bad element", append(document(a[0], b[0])[:len(a[0])+12], `,{"a":1 "b"]}`...), signInTenant},
 	} {
 		want := []piece{{tc.want, string(tc.value)}}
 		if diff := cmp.Diff(want, split(tc.value, "key")); diff != "" {
@@ -216,10 +216,10 @@ func TestInputLocate(t *testing.T) {
 			wantAt = append(wantAt, at{m.offset, l + 1})
 		}
 	}
-	if string(b.buf) != string(want) {
-		t.Fatalf("buf = %q, want %q", b.buf, want)
+	if string(b.bytes()) != string(want) {
+		t.Fatalf("buf = %q, want %q", b.bytes(), want)
 	}
-	bufLines := bytes.Split(bytes.TrimSuffix(b.buf, []byte("\n")), []byte("\n"))
+	bufLines := bytes.Split(bytes.TrimSuffix(b.bytes(), []byte("\n")), []byte("\n"))
 	if b.lines != len(bufLines) || len(wantAt) != len(bufLines) {
 		t.Fatalf("lines = %d, buf has %d, messages %d", b.lines, len(bufLines), len(wantAt))
 	}
@@ -283,14 +283,14 @@ func TestBatchLocateReader(t *testing.T) {
 	for i, m := range msgs {
 		b.add(m, int64(1000+10*i))
 		in := b.inputs[len(b.inputs)-1]
-		starts = append(starts, start{in, len(in.buf) - len(m) - 1, int64(1000 + 10*i)})
+		starts = append(starts, start{in, len(in.bytes()) - len(m) - 1, int64(1000 + 10*i)})
 	}
 	if len(b.inputs) != 5 {
 		t.Errorf("%d inputs, want 5: pretty, compact record, pretty document, two compact documents, two compact records", len(b.inputs))
 	}
 	n := 0
 	for _, in := range b.inputs {
-		rd := event.NewReader(bytes.NewReader(in.buf))
+		rd := event.NewReader(bytes.NewReader(in.bytes()))
 		for {
 			rec, err := rd.ReadRecord()
 			if err == io.EOF {
@@ -306,7 +306,7 @@ func TestBatchLocateReader(t *testing.T) {
 					holder = s
 				}
 			}
-			wantLine := bytes.Count(in.buf[holder.byteAt:rec.Offset], []byte("\n")) + 1
+			wantLine := bytes.Count(in.bytes()[holder.byteAt:rec.Offset], []byte("\n")) + 1
 			off, line := in.locate(rec.Line)
 			if off != holder.offset || line != wantLine {
 				t.Errorf("record %d (input line %d): locate = (%d, %d), want (%d, %d)", n, rec.Line, off, line, holder.offset, wantLine)
@@ -371,7 +371,7 @@ func TestBatchReadsAsMessages(t *testing.T) {
 		}
 		var got []string
 		for _, in := range b.inputs {
-			got = append(got, records(t, in.buf)...)
+			got = append(got, records(t, in.bytes())...)
 		}
 		if diff := cmp.Diff(want, got); diff != "" {
 			t.Errorf("%s: the batch reads otherwise than its messages (-messages +batch):\n%.2000s", tc.name, diff)

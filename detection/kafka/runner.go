@@ -1,7 +1,6 @@
 package kafka
 
 import (
-	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -269,14 +268,14 @@ func (r *Runner) feed(p *partition, recs []*kgo.Record) error {
 		}
 		n++
 		p.next = rec.Offset + 1
-		splitTenants(rec.Value, string(rec.Key), func(tenant string, data []byte) {
+		splitShaped(rec.Value, string(rec.Key), func(tenant string, data []byte, sh shape) {
 			b := batches[tenant]
 			if b == nil {
 				b = &batch{}
 				batches[tenant] = b
 				order = append(order, tenant)
 			}
-			b.add(data, rec.Offset)
+			b.addShaped(data, rec.Offset, sh)
 		})
 	}
 	if n == 0 {
@@ -295,7 +294,7 @@ func (r *Runner) feed(p *partition, recs []*kgo.Record) error {
 		byName := make(map[string]*input, len(b.inputs))
 		readers := make([]*event.Reader, len(b.inputs))
 		for i, in := range b.inputs {
-			rd := event.NewReader(bytes.NewReader(in.buf))
+			rd := event.NewReader(in.reader())
 			rd.Name = r.cfg.Topic + "/" + strconv.Itoa(int(p.id)) + "@" + strconv.FormatInt(in.starts[0].offset, 10)
 			readers[i], byName[rd.Name] = rd, in
 		}

@@ -89,6 +89,7 @@ func parseSnapshot(b []byte) (snapshot, error) {
 	n := d.uvarint()
 	if n > uint64(len(d.b)) {
 		d.fail()
+		n = 0
 	}
 	s.streams = make(map[string][]byte, n)
 	prev := ""

@@ -1,9 +1,6 @@
 package kafka
 
-import (
-	"bytes"
-	"strings"
-)
+import "bytes"
 
 // This file finds the tenant a record belongs to, which keys its stream:
 // each tenant's records run through a stream of their own.
@@ -16,28 +13,13 @@ import (
 // message key (see Runner). Tenant ids are GUIDs, which Entra writes in
 // either case: they are lowered, so that one tenant is one stream.
 func tenantOf(rec []byte) string {
-	var tenant, aad, resource []byte
-	forTopLevel(rec, func(key, val []byte) bool {
-		if len(val) < 2 || val[0] != '"' {
-			return true
-		}
-		switch string(key) {
-		case "tenantId":
-			tenant = val[1 : len(val)-1]
-		case "AADTenantId":
-			aad = val[1 : len(val)-1]
-		case "resourceId", "ResourceId":
-			resource = val[1 : len(val)-1]
-		}
-		return true
-	})
-	switch {
-	case len(tenant) > 0:
-		return strings.ToLower(string(tenant))
-	case len(aad) > 0:
-		return strings.ToLower(string(aad))
+	i := skipSpace(rec, 0)
+	if i >= len(rec) || rec[i] != '{' {
+		return ""
 	}
-	return resourceTenant(resource)
+	var ids tenantIDs
+	walkObject(rec, i, func(key []byte, j int) int { return ids.field(key, rec, j) })
+	return ids.tenant() // what was read before anything malformed
 }
 
 // resourceTenant returns the ID in a resource id of the form
@@ -99,17 +81,25 @@ func skipSpace(data []byte, i int) int {
 }
 
 // skipString returns the index after the string starting at data[i], a
-// quote, or -1.
+// quote, or -1. It jumps from quote to quote (bytes.IndexByte), counting
+// the backslashes before each.
 func skipString(data []byte, i int) int {
-	for i++; i < len(data); i++ {
-		switch data[i] {
-		case '\\':
-			i++
-		case '"':
-			return i + 1
+	start := i + 1
+	for j := start; ; {
+		k := bytes.IndexByte(data[j:], '"')
+		if k < 0 {
+			return -1
 		}
+		k += j
+		n := 0
+		for m := k - 1; m >= start && data[m] == '\\'; m-- {
+			n++
+		}
+		if n%2 == 0 {
+			return k + 1
+		}
+		j = k + 1
 	}
-	return -1
 }
 
 // skipValue returns the index after the value starting at data[i], or -1.

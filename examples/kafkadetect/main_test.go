@@ -25,6 +25,9 @@ import (
 var bin struct{ kafkadetect, detect string }
 
 func TestMain(m *testing.M) {
+	if os.Getenv(clusterEnv) != "" {
+		os.Exit(serveCluster())
+	}
 	dir, err := os.MkdirTemp("", "kafkadetect-test-")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)

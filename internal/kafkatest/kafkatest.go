@@ -133,17 +133,33 @@ func Messages(tenants [][]Record, per int) []Message {
 // Produce writes the messages to topic, keyed by tenant, in order.
 func Produce(t testing.TB, brokers []string, topic string, msgs []Message) {
 	t.Helper()
+	ProduceTo(t, brokers, topic, msgs, nil)
+}
+
+// ProduceTo writes the messages to topic, keyed by tenant, in order, each
+// on the partition partition gives its tenant, or by the key's hash when
+// partition is nil. The benchmarks spread tenants evenly so that each
+// member has as much to do.
+func ProduceTo(t testing.TB, brokers []string, topic string, msgs []Message, partition func(tenant string) int32) {
+	t.Helper()
+	var part kgo.Partitioner = kgo.StickyKeyPartitioner(nil)
+	if partition != nil {
+		part = kgo.ManualPartitioner()
+	}
 	cl, err := kgo.NewClient(kgo.SeedBrokers(brokers...), kgo.DefaultProduceTopic(topic),
-		kgo.RecordPartitioner(kgo.StickyKeyPartitioner(nil)), kgo.ProducerBatchMaxBytes(4<<20), kgo.MaxBufferedRecords(100_000))
+		kgo.RecordPartitioner(part), kgo.ProducerBatchMaxBytes(4<<20), kgo.MaxBufferedRecords(100_000))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer cl.Close()
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	recs := make([]*kgo.Record, len(msgs))
 	for i, m := range msgs {
 		recs[i] = &kgo.Record{Key: []byte(m.Tenant), Value: m.Value}
+		if partition != nil {
+			recs[i].Partition = partition(m.Tenant)
+		}
 	}
 	if err := cl.ProduceSync(ctx, recs...).FirstErr(); err != nil {
 		t.Fatalf("produce: %v", err)
