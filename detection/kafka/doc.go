@@ -45,14 +45,25 @@
 // they are redone. Each finding carries a deterministic id (FindingID) in
 // its header finding_id, so such a consumer can drop the repeats.
 //
+// Where the cluster has no transactions, Config.Delivery AtLeastOnce
+// writes the findings, waits until the cluster has them, then saves the
+// state, then commits the offsets, and a rebalance waits for that
+// commit. A member that dies in between leaves a state no older than the
+// findings written: its successor reads again the records after that
+// state, and writes again the findings they close, with the same
+// finding_id, for a consumer to drop. Nothing is lost: a state is saved
+// only after the findings it has closed are written, and a member that
+// takes a partition on reads from the state's offset, not the group's
+// when the two differ.
+//
 // Azure Event Hubs supports Kafka transactions only in its Premium and
-// Dedicated tiers (in preview, as of Microsoft's Event Hubs Kafka
-// documentation); on Basic and Standard a transactional producer is
-// refused, and Run returns that error: escudo does not fall back to
-// at-least-once without transactions, because then a state saved apart
-// from its offsets could lose windows, not only repeat findings. Use a
-// Premium namespace, or run the group on Kafka with Event Hubs mirrored
-// into it.
+// Dedicated tiers (in preview, as Microsoft's Event Hubs Kafka
+// documentation says; not verified here against a namespace). On Basic
+// and Standard a transactional producer is refused, so run those with
+// AtLeastOnce (kafkadetect -delivery at-least-once). Event Hubs also
+// needs TLS and SASL PLAIN with the connection string (see
+// ParseEventHubs), and caps a message at 1 MB, which the state chunks
+// respect.
 //
 // # Commits
 //

@@ -85,6 +85,13 @@ func CommittedOffsets(t testing.TB, brokers []string, group, topic string) map[i
 		t.Fatal(err)
 	}
 	defer cl.Close()
+	return CommittedWith(cl, group, topic)
+}
+
+// CommittedWith is CommittedOffsets through a client of the caller's, for
+// a loop that asks often (a benchmark) and should cost the machine
+// little.
+func CommittedWith(cl *kgo.Client, group, topic string) map[int32]int64 {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	ends, err := listEnds(ctx, cl, topic, 0)

@@ -110,7 +110,11 @@ func Messages(tenants [][]Record, per int) []Message {
 	for _, recs := range tenants {
 		for i := 0; i < len(recs); i += per {
 			part := recs[i:min(len(recs), i+per)]
-			var b []byte
+			n := len(`{"records":[]}`)
+			for _, r := range part {
+				n += len(r.Line) + 1
+			}
+			b := make([]byte, 0, n)
 			b = append(b, `{"records":[`...)
 			for j, r := range part {
 				if j > 0 {
