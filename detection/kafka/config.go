@@ -64,8 +64,10 @@ type Config struct {
 	StateTopic string
 	// Start is where a new group begins.
 	Start Start
-	// Stream configures each tenant's stream: windows and lateness.
-	// OnWindow, OnLate and OnIncident are the Runner's.
+	// Stream configures each tenant's stream: windows and lateness, and
+	// IncidentRules, whose incidents go to OutTopic with header kind
+	// "incident" and their id (IncidentID) in incident_id. OnWindow,
+	// OnLate and OnIncident are the Runner's.
 	Stream detection.StreamOptions
 	// Delivery is ExactlyOnce (the default) or AtLeastOnce.
 	Delivery Delivery

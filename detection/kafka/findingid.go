@@ -47,3 +47,20 @@ func FindingID(tenant string, w detection.Window, f detection.Finding, by []stri
 	var sum [sha256.Size]byte
 	return hex.EncodeToString(h.Sum(sum[:0])[:16])
 }
+
+// IncidentID returns the deterministic id of an incident of tenant's
+// stream, given as its JSON object (risk.Incident.MarshalJSON): 32 hex
+// digits of a SHA-256 over the tenant and the object. An incident raised
+// again from the same records has the same object, so the same id.
+func IncidentID(tenant string, incident []byte) string {
+	h := sha256.New()
+	var buf []byte
+	for _, s := range []string{"escudo incident v1", tenant} {
+		buf = binary.AppendUvarint(buf[:0], uint64(len(s)))
+		h.Write(buf)
+		h.Write([]byte(s))
+	}
+	h.Write(incident)
+	var sum [sha256.Size]byte
+	return hex.EncodeToString(h.Sum(sum[:0])[:16])
+}

@@ -79,7 +79,7 @@ func (r *Runner) streamOptions(id int32, tenant string) detection.StreamOptions 
 				return err
 			}
 			r.produce(&kgo.Record{Topic: r.cfg.OutTopic, Key: []byte(tenant), Value: b,
-				Headers: []kgo.RecordHeader{{Key: "kind", Value: []byte("incident")}}})
+				Headers: []kgo.RecordHeader{{Key: "incident_id", Value: []byte(IncidentID(tenant, b))}, {Key: "kind", Value: []byte("incident")}}})
 			return nil
 		}
 	}

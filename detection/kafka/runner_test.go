@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"os"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -14,7 +15,10 @@ import (
 	"github.com/escudo-dev/escudo/detection"
 	"github.com/escudo-dev/escudo/detection/kafka"
 	"github.com/escudo-dev/escudo/detection/rules"
+	"github.com/escudo-dev/escudo/event"
+	"github.com/escudo-dev/escudo/internal/findingjson"
 	"github.com/escudo-dev/escudo/internal/kafkatest"
+	"github.com/escudo-dev/escudo/risk"
 )
 
 // catalogue is the engine of the tests: every rule, lenient.
@@ -197,5 +201,86 @@ func TestRebalance(t *testing.T) {
 				r1.Stats().Aborts, r2.Stats().Aborts, r3.Stats().Aborts)
 			g.check(t, d.delivery == kafka.AtLeastOnce)
 		})
+	}
+}
+
+// TestRiskAndIncidents writes each finding's risk events and each
+// tenant's incidents to the output topic too: the same, tenant by tenant,
+// as a one-process stream run with the same incident rules gives.
+func TestRiskAndIncidents(t *testing.T) {
+	g := newGroup(t, 3, 8000) // some hours: incidents become final as the hours pass
+	rules := []risk.IncidentRule{risk.RiskThreshold("Any Risk (test)", time.Hour, 1), risk.TacticThreshold7d()}
+	cfg := g.config(t)
+	cfg.Risk = true
+	cfg.Stream.IncidentRules = rules
+	r, stop := member(t, g.eng, cfg)
+	kafkatest.WaitCommitted(t, g.brokers, "g", "in", g.total, time.Minute)
+	if err := stop(); err != nil {
+		t.Fatal(err)
+	}
+	out := kafkatest.ReadOutput(t, g.brokers, "out")
+	got := map[string][]string{}
+	ids := map[string]bool{}
+	for _, o := range out {
+		got[o.Kind] = append(got[o.Kind], o.Key+"\t"+o.Value)
+		if o.Kind == "incident" {
+			if o.ID != "" || o.IncidentID == "" || ids[o.IncidentID] {
+				t.Errorf("incident with finding_id %q, incident_id %q (seen before: %v)", o.ID, o.IncidentID, ids[o.IncidentID])
+			}
+			ids[o.IncidentID] = true
+		}
+	}
+
+	want := map[string][]string{}
+	for _, recs := range g.tenants {
+		tenant := recs[0].Tenant
+		opts := detection.StreamOptions{IncidentRules: rules}
+		opts.OnWindow = func(_ detection.Window, fs []detection.Finding) error {
+			for _, f := range fs {
+				want["finding"] = append(want["finding"], tenant+"\t"+string(findingjson.Append(nil, f)))
+				evs, err := g.eng.Risk(f)
+				if err != nil {
+					return err
+				}
+				for _, ev := range evs {
+					b, err := ev.MarshalJSON()
+					if err != nil {
+						return err
+					}
+					want["risk_event"] = append(want["risk_event"], tenant+"\t"+string(b))
+				}
+			}
+			return nil
+		}
+		opts.OnIncident = func(inc risk.Incident) error {
+			b, err := inc.MarshalJSON()
+			want["incident"] = append(want["incident"], tenant+"\t"+string(b))
+			return err
+		}
+		st, err := g.eng.NewStream(opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var lines []string
+		for _, rec := range recs {
+			lines = append(lines, string(rec.Line))
+		}
+		if err := st.Run(context.Background(), event.NewReader(strings.NewReader(strings.Join(lines, "\n")))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, kind := range []string{"finding", "risk_event", "incident"} {
+		slices.Sort(got[kind])
+		slices.Sort(want[kind])
+		if len(want[kind]) == 0 {
+			t.Fatalf("no %s in the one-process run: the test tests nothing", kind)
+		}
+		if !slices.Equal(got[kind], want[kind]) {
+			t.Errorf("%s: %s", kind, kafkatest.Diff(got[kind], want[kind]))
+		}
+		t.Logf("%d %ss", len(got[kind]), kind)
+	}
+	if s := r.Stats(); s.Findings != int64(len(want["finding"])) {
+		t.Errorf("Stats.Findings = %d, want %d", s.Findings, len(want["finding"]))
 	}
 }

@@ -10,7 +10,7 @@
 //
 //	kafkadetect -brokers HOST:PORT[,...] -topic IN -group G -out-topic OUT [-state-topic S]
 //	    [-start earliest|latest] [-rules NAME,...] [-window 1h] [-lateness 10m] [-stats]
-//	    [-stats-interval 5s] [-risk] [-delivery exactly-once|at-least-once] [-commit-interval 500ms]
+//	    [-stats-interval 5s] [-risk] [-incidents] [-delivery exactly-once|at-least-once] [-commit-interval 500ms]
 //	    [-tls] [-tls-ca FILE] [-transactional-id ID]
 //
 // Start as many members with the same -group as there are machines (up
@@ -35,7 +35,10 @@
 // writes the findings, then the state, then commits the offsets, and a
 // member that dies in between repeats its last findings, each with the
 // same finding_id. -risk also writes each
-// finding's risk events (header kind "risk_event"). -stats prints on
+// finding's risk events (header kind "risk_event"); -incidents runs
+// the default incident rules (risk.DefaultIncidentRules) over each
+// tenant's risk events and writes its incidents (header kind
+// "incident", with incident_id). -stats prints on
 // stderr, every -stats-interval, records consumed per second, the lag of
 // each partition the member reads and its open windows. Exit status: 0
 // after a signal, 1 when the run fails (the cluster refuses it), 2 for a
@@ -62,6 +65,7 @@ import (
 	"github.com/escudo-dev/escudo/detection/kafka"
 	"github.com/escudo-dev/escudo/detection/rules"
 	"github.com/escudo-dev/escudo/internal/cli"
+	"github.com/escudo-dev/escudo/risk"
 )
 
 const name = "kafkadetect"
@@ -89,6 +93,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 		stats      = fs.Bool("stats", false, "print records per second, lag per partition and open windows on stderr every -stats-interval")
 		statsEvery = fs.Duration("stats-interval", 5*time.Second, "how often -stats prints")
 		withRisk   = fs.Bool("risk", false, "also write each finding's risk events to the output topic (header kind risk_event)")
+		incidents  = fs.Bool("incidents", false, "also run the default incident rules over each tenant's risk events and write its incidents to the output topic (header kind incident)")
 		interval   = fs.Duration("commit-interval", kafka.DefaultCommitInterval, "how long a transaction gathers records before it commits")
 		useTLS     = fs.Bool("tls", false, "connect with TLS")
 		tlsCA      = fs.String("tls-ca", "", "trust the CA certificates in `FILE` (PEM), with -tls implied")
@@ -98,7 +103,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	)
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "usage: %s -brokers HOST:PORT[,...] -topic IN -group G -out-topic OUT [-state-topic S] [-start earliest|latest] [-rules NAME,...] [-window 1h] [-lateness 10m] [-stats]\n"+
-			"       [-stats-interval 5s] [-risk] [-delivery exactly-once|at-least-once] [-commit-interval 500ms] [-tls] [-tls-ca FILE] [-transactional-id ID]\n", name)
+			"       [-stats-interval 5s] [-risk] [-incidents] [-delivery exactly-once|at-least-once] [-commit-interval 500ms] [-tls] [-tls-ca FILE] [-transactional-id ID]\n", name)
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -169,6 +174,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 		return usage("-window, -lateness, -stats-interval and -commit-interval must be positive")
 	}
 	cfg.Stream = detection.StreamOptions{Window: *window, Lateness: *lateness}
+	if *incidents {
+		cfg.Stream.IncidentRules = risk.DefaultIncidentRules()
+	}
 	if *useTLS || *tlsCA != "" {
 		cfg.TLS = &tls.Config{MinVersion: tls.VersionTLS12}
 		if *tlsCA != "" {

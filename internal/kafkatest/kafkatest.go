@@ -172,7 +172,10 @@ func ProduceTo(t testing.TB, brokers []string, topic string, msgs []Message, par
 
 // Output is one message of the output topic.
 type Output struct {
-	Key, Value, ID, Kind string
+	Key, Value string
+	// ID, IncidentID and Kind are the headers finding_id, incident_id
+	// and kind.
+	ID, IncidentID, Kind string
 }
 
 // ReadOutput reads topic from its start as a read-committed consumer,
@@ -219,6 +222,8 @@ func ReadOutput(t testing.TB, brokers []string, topic string) []Output {
 				switch h.Key {
 				case "finding_id":
 					o.ID = string(h.Value)
+				case "incident_id":
+					o.IncidentID = string(h.Value)
 				case "kind":
 					o.Kind = string(h.Value)
 				}
