@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
@@ -163,190 +162,6 @@ func testCerts(t *testing.T) ([]byte, tls.Certificate) {
 		tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}
 }
 
-// client is a client of the cluster, TLS and SASL, with more options.
-func (c *ehCluster) client(t *testing.T, more ...kgo.Opt) *kgo.Client {
-	t.Helper()
-	cl, err := kgo.NewClient(append(slices.Clone(c.opts), more...)...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return cl
-}
-
-// produce writes msgs to "in", keyed by tenant, as kafkatest.Produce does.
-func (c *ehCluster) produce(t *testing.T, msgs []kafkatest.Message) {
-	t.Helper()
-	cl := c.client(t, kgo.DefaultProduceTopic("in"), kgo.RecordPartitioner(kgo.StickyKeyPartitioner(nil)),
-		kgo.ProducerBatchMaxBytes(4<<20), kgo.MaxBufferedRecords(100_000))
-	defer cl.Close()
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	recs := make([]*kgo.Record, len(msgs))
-	for i, m := range msgs {
-		recs[i] = &kgo.Record{Key: []byte(m.Tenant), Value: m.Value}
-	}
-	if err := cl.ProduceSync(ctx, recs...).FirstErr(); err != nil {
-		t.Fatalf("produce: %v", err)
-	}
-}
-
-// committed is fixture.committed over TLS and SASL: the sum of group g's
-// committed offsets of "in", -1 while the coordinator does not answer.
-func (c *ehCluster) committed(t *testing.T) int64 {
-	t.Helper()
-	cl := c.client(t)
-	defer cl.Close()
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	req := kmsg.NewPtrOffsetFetchRequest()
-	req.Group = "g"
-	rt := kmsg.NewOffsetFetchRequestTopic()
-	rt.Topic = "in"
-	rt.Partitions = []int32{0, 1, 2, 3, 4, 5}
-	req.Topics = append(req.Topics, rt)
-	resp, err := req.RequestWith(ctx, cl)
-	if err != nil || kerr.ErrorForCode(resp.ErrorCode) != nil {
-		return -1
-	}
-	var sum int64
-	for _, t := range resp.Topics {
-		for _, p := range t.Partitions {
-			sum += max(0, p.Offset)
-		}
-	}
-	return sum
-}
-
-// ends returns the end offsets of topic: the last stable offsets with
-// isolation 1, the high watermarks with 0.
-func (c *ehCluster) ends(ctx context.Context, cl *kgo.Client, topic string, isolation int8) (map[int32]int64, error) {
-	meta := kmsg.NewPtrMetadataRequest()
-	mt := kmsg.NewMetadataRequestTopic()
-	mt.Topic = kmsg.StringPtr(topic)
-	meta.Topics = append(meta.Topics, mt)
-	mresp, err := meta.RequestWith(ctx, cl)
-	if err != nil {
-		return nil, err
-	}
-	if len(mresp.Topics) != 1 || kerr.ErrorForCode(mresp.Topics[0].ErrorCode) != nil {
-		return nil, fmt.Errorf("metadata of %s: %+v", topic, mresp.Topics)
-	}
-	req := kmsg.NewPtrListOffsetsRequest()
-	req.ReplicaID, req.IsolationLevel = -1, isolation
-	rt := kmsg.NewListOffsetsRequestTopic()
-	rt.Topic = topic
-	for _, p := range mresp.Topics[0].Partitions {
-		rp := kmsg.NewListOffsetsRequestTopicPartition()
-		rp.Partition, rp.Timestamp, rp.CurrentLeaderEpoch = p.Partition, -1, -1
-		rt.Partitions = append(rt.Partitions, rp)
-	}
-	req.Topics = append(req.Topics, rt)
-	resp, err := req.RequestWith(ctx, cl)
-	if err != nil {
-		return nil, err
-	}
-	out := make(map[int32]int64)
-	for _, t := range resp.Topics {
-		for _, p := range t.Partitions {
-			if err := kerr.ErrorForCode(p.ErrorCode); err != nil {
-				return nil, fmt.Errorf("list offsets %s/%d: %w", topic, p.Partition, err)
-			}
-			out[p.Partition] = p.Offset
-		}
-	}
-	return out, nil
-}
-
-// readOutput is kafkatest.ReadOutput over TLS and SASL: topic read from
-// its start, read-committed, to every partition's end once no
-// transaction is open.
-func (c *ehCluster) readOutput(t *testing.T, topic string) []kafkatest.Output {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	adm := c.client(t)
-	defer adm.Close()
-	var ends map[int32]int64
-	for {
-		stable, err := c.ends(ctx, adm, topic, 1)
-		if err != nil {
-			t.Fatal(err)
-		}
-		all, err := c.ends(ctx, adm, topic, 0)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if fmt.Sprint(stable) == fmt.Sprint(all) {
-			ends = all
-			break
-		}
-		select {
-		case <-ctx.Done():
-			t.Fatalf("%s: a transaction stays open: stable ends %v, ends %v", topic, stable, all)
-		case <-time.After(100 * time.Millisecond):
-		}
-	}
-	offs := make(map[int32]kgo.Offset)
-	left := 0
-	for p, e := range ends {
-		offs[p] = kgo.NewOffset().AtStart()
-		if e > 0 {
-			left++
-		}
-	}
-	cl := c.client(t, kgo.FetchIsolationLevel(kgo.ReadCommitted()), kgo.KeepControlRecords(),
-		kgo.ConsumePartitions(map[string]map[int32]kgo.Offset{topic: offs}))
-	defer cl.Close()
-	var out []kafkatest.Output
-	done := make(map[int32]bool)
-	for left > 0 {
-		fs := cl.PollFetches(ctx)
-		if err := fs.Err(); err != nil {
-			t.Fatalf("read %s: %v", topic, err)
-		}
-		fs.EachRecord(func(r *kgo.Record) {
-			if r.Offset >= ends[r.Partition]-1 && !done[r.Partition] {
-				done[r.Partition] = true
-				left--
-			}
-			if r.Attrs.IsControl() {
-				return
-			}
-			o := kafkatest.Output{Key: string(r.Key), Value: string(r.Value)}
-			for _, h := range r.Headers {
-				switch h.Key {
-				case "finding_id":
-					o.ID = string(h.Value)
-				case "kind":
-					o.Kind = string(h.Value)
-				}
-			}
-			out = append(out, o)
-		})
-	}
-	return out
-}
-
-// startEnv is start with env added to the process's environment.
-func startEnv(t *testing.T, env []string, args ...string) *proc {
-	t.Helper()
-	p := &proc{cmd: exec.Command(bin.kafkadetect, args...), stderr: &syncBuffer{}, done: make(chan struct{})}
-	p.cmd.Env = append(os.Environ(), env...)
-	p.cmd.Stderr = p.stderr
-	if err := p.cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	go func() { p.err = p.cmd.Wait(); close(p.done) }()
-	t.Cleanup(func() {
-		p.cmd.Process.Kill()
-		<-p.done
-		if t.Failed() || testing.Verbose() {
-			t.Logf("kafkadetect %s:\n%s", strings.Join(args, " "), tail(p.stderr.String(), 40))
-		}
-	})
-	return p
-}
-
 // TestEventHubsConnection runs two members given only the group, the
 // output topic, the CA and EVENTHUB_CONNECTION_STRING, on a three-broker
 // cluster that takes only that string over TLS: the brokers and the input
@@ -356,14 +171,14 @@ func TestEventHubsConnection(t *testing.T) {
 	c := newEHCluster(t, 3, true)
 	recs := kafkatest.Records(t, 4, 1500)
 	msgs := kafkatest.Messages(recs, 25)
-	c.produce(t, msgs)
+	kafkatest.Produce(t, c.brokers, "in", msgs, c.opts...)
 	total := int64(len(msgs))
 
 	env := []string{"EVENTHUB_CONNECTION_STRING=" + c.conn}
 	args := []string{"-group", "g", "-out-topic", "out", "-tls-ca", c.caFile}
 	members := []*proc{startEnv(t, env, args...), startEnv(t, env, args...)}
 	deadline := time.Now().Add(2 * time.Minute)
-	for c.committed(t) < total {
+	for kafkatest.Committed(t, c.brokers, "g", "in", c.opts...) < total {
 		for _, m := range members {
 			select {
 			case <-m.done:
@@ -372,7 +187,7 @@ func TestEventHubsConnection(t *testing.T) {
 			}
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("the group committed %d of %d offsets within 2 minutes", c.committed(t), total)
+			t.Fatalf("the group committed %d of %d offsets within 2 minutes", kafkatest.Committed(t, c.brokers, "g", "in", c.opts...), total)
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
@@ -383,7 +198,7 @@ func TestEventHubsConnection(t *testing.T) {
 		}
 	}
 
-	got := kafkatest.Findings(t, c.readOutput(t, "out"), false)
+	got := kafkatest.Findings(t, kafkatest.ReadOutput(t, c.brokers, "out", c.opts...), false)
 	want := (&fixture{tenants: recs}).expected(t)
 	if !slices.Equal(got, want) {
 		t.Fatalf("%s", kafkatest.Diff(got, want))

@@ -61,9 +61,9 @@ func readerOf(b []byte) *event.Reader { return event.NewReader(bytes.NewReader(b
 
 // Committed returns the sum of group's committed offsets of topic's
 // partitions (see CommittedOffsets), or -1 when they cannot be read now.
-func Committed(t testing.TB, brokers []string, group, topic string) int64 {
+func Committed(t testing.TB, brokers []string, group, topic string, opts ...kgo.Opt) int64 {
 	t.Helper()
-	offs := CommittedOffsets(t, brokers, group, topic)
+	offs := CommittedOffsets(t, brokers, group, topic, opts...)
 	if offs == nil {
 		return -1
 	}
@@ -78,9 +78,10 @@ func Committed(t testing.TB, brokers []string, group, topic string) int64 {
 // partitions (0 for a partition without one), read stably: the
 // coordinator waits for pending transactional offsets. It returns nil
 // when the coordinator does not answer (it may be moving): ask again.
-func CommittedOffsets(t testing.TB, brokers []string, group, topic string) map[int32]int64 {
+// Opts are more client options (TLS, SASL).
+func CommittedOffsets(t testing.TB, brokers []string, group, topic string, opts ...kgo.Opt) map[int32]int64 {
 	t.Helper()
-	cl, err := kgo.NewClient(kgo.SeedBrokers(brokers...))
+	cl, err := kgo.NewClient(append([]kgo.Opt{kgo.SeedBrokers(brokers...)}, opts...)...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -124,11 +125,11 @@ func CommittedWith(cl *kgo.Client, group, topic string) map[int32]int64 {
 
 // WaitCommitted waits until group has committed at least n offsets of
 // topic, failing after within.
-func WaitCommitted(t testing.TB, brokers []string, group, topic string, n int64, within time.Duration) {
+func WaitCommitted(t testing.TB, brokers []string, group, topic string, n int64, within time.Duration, opts ...kgo.Opt) {
 	t.Helper()
 	deadline := time.Now().Add(within)
 	for {
-		got := Committed(t, brokers, group, topic)
+		got := Committed(t, brokers, group, topic, opts...)
 		if got >= n {
 			return
 		}

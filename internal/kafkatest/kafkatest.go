@@ -134,24 +134,25 @@ func Messages(tenants [][]Record, per int) []Message {
 	return out
 }
 
-// Produce writes the messages to topic, keyed by tenant, in order.
-func Produce(t testing.TB, brokers []string, topic string, msgs []Message) {
+// Produce writes the messages to topic, keyed by tenant, in order; opts
+// are more client options (TLS, SASL).
+func Produce(t testing.TB, brokers []string, topic string, msgs []Message, opts ...kgo.Opt) {
 	t.Helper()
-	ProduceTo(t, brokers, topic, msgs, nil)
+	ProduceTo(t, brokers, topic, msgs, nil, opts...)
 }
 
 // ProduceTo writes the messages to topic, keyed by tenant, in order, each
 // on the partition partition gives its tenant, or by the key's hash when
 // partition is nil. The benchmarks spread tenants evenly so that each
-// member has as much to do.
-func ProduceTo(t testing.TB, brokers []string, topic string, msgs []Message, partition func(tenant string) int32) {
+// member has as much to do. Opts are more client options (TLS, SASL).
+func ProduceTo(t testing.TB, brokers []string, topic string, msgs []Message, partition func(tenant string) int32, opts ...kgo.Opt) {
 	t.Helper()
 	var part kgo.Partitioner = kgo.StickyKeyPartitioner(nil)
 	if partition != nil {
 		part = kgo.ManualPartitioner()
 	}
-	cl, err := kgo.NewClient(kgo.SeedBrokers(brokers...), kgo.DefaultProduceTopic(topic),
-		kgo.RecordPartitioner(part), kgo.ProducerBatchMaxBytes(4<<20), kgo.MaxBufferedRecords(100_000))
+	cl, err := kgo.NewClient(append([]kgo.Opt{kgo.SeedBrokers(brokers...), kgo.DefaultProduceTopic(topic),
+		kgo.RecordPartitioner(part), kgo.ProducerBatchMaxBytes(4 << 20), kgo.MaxBufferedRecords(100_000)}, opts...)...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -180,11 +181,12 @@ type Output struct {
 
 // ReadOutput reads topic from its start as a read-committed consumer,
 // until every partition's end (with no transaction open) has been read.
-func ReadOutput(t testing.TB, brokers []string, topic string) []Output {
+// Opts are more client options (TLS, SASL).
+func ReadOutput(t testing.TB, brokers []string, topic string, opts ...kgo.Opt) []Output {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	adm, err := kgo.NewClient(kgo.SeedBrokers(brokers...))
+	adm, err := kgo.NewClient(append([]kgo.Opt{kgo.SeedBrokers(brokers...)}, opts...)...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -194,8 +196,8 @@ func ReadOutput(t testing.TB, brokers []string, topic string) []Output {
 	for p := range ends {
 		offs[p] = kgo.NewOffset().AtStart()
 	}
-	cl, err := kgo.NewClient(kgo.SeedBrokers(brokers...), kgo.FetchIsolationLevel(kgo.ReadCommitted()), kgo.KeepControlRecords(),
-		kgo.ConsumePartitions(map[string]map[int32]kgo.Offset{topic: offs}))
+	cl, err := kgo.NewClient(append([]kgo.Opt{kgo.SeedBrokers(brokers...), kgo.FetchIsolationLevel(kgo.ReadCommitted()), kgo.KeepControlRecords(),
+		kgo.ConsumePartitions(map[string]map[int32]kgo.Offset{topic: offs})}, opts...)...)
 	if err != nil {
 		t.Fatal(err)
 	}
