@@ -284,3 +284,94 @@ func TestRiskAndIncidents(t *testing.T) {
 		t.Errorf("Stats.Findings = %d, want %d", s.Findings, len(want["finding"]))
 	}
 }
+
+// TestStopAndGoOn stops a member (its context cancelled, as on SIGTERM)
+// after the first half of the input and starts another after the second
+// half is produced: the windows left open by the first half close on the
+// second member, from the state the first saved, and the findings are
+// those of one process over all the records.
+func TestStopAndGoOn(t *testing.T) {
+	c := kafkatest.Cluster(t, 3, map[string]int32{"in": 6})
+	brokers := c.ListenAddrs()
+	tenants := kafkatest.Records(t, 4, 2000)
+	msgs := kafkatest.Messages(tenants, 25)
+	half := len(msgs) / 2
+	kafkatest.Produce(t, brokers, "in", msgs[:half])
+	eng := catalogue(t)
+	cfg := kafka.Config{Brokers: brokers, Topic: "in", Group: "g", OutTopic: "out", Logger: testLogger(t), Options: fastOpts}
+
+	r1, stop1 := member(t, eng, cfg)
+	kafkatest.WaitCommitted(t, brokers, "g", "in", int64(half), time.Minute)
+	if err := stop1(); err != nil {
+		t.Fatal(err)
+	}
+	if r1.Stats().OpenWindows == 0 {
+		t.Fatal("the first half leaves no window open: the test tests nothing")
+	}
+	kafkatest.Produce(t, brokers, "in", msgs[half:])
+	_, stop2 := member(t, eng, cfg)
+	kafkatest.WaitCommitted(t, brokers, "g", "in", int64(len(msgs)), time.Minute)
+	if err := stop2(); err != nil {
+		t.Fatal(err)
+	}
+	got := kafkatest.Findings(t, kafkatest.ReadOutput(t, brokers, "out"), false)
+	want := kafkatest.Expected(t, eng, detection.StreamOptions{}, tenants)
+	if !slices.Equal(got, want) {
+		t.Fatalf("%s", kafkatest.Diff(got, want))
+	}
+	t.Logf("%d findings; %d windows were open when the first member stopped", len(got), r1.Stats().OpenWindows)
+}
+
+// TestStartLatest starts a new group with Start Latest on a topic that
+// holds records already: it reads only what is produced after it has
+// joined. Each partition gets probe records (no Entra record: counted
+// bad, and skipped by the lenient engine) until the member has read one
+// there, so that the records that count
+// are produced after its offsets are set, whatever the timing.
+func TestStartLatest(t *testing.T) {
+	c := kafkatest.Cluster(t, 1, map[string]int32{"in": 6})
+	brokers := c.ListenAddrs()
+	old := kafkatest.Records(t, 3, 1000)
+	kafkatest.Produce(t, brokers, "in", kafkatest.Messages(old, 25))
+	eng := catalogue(t)
+	cfg := kafka.Config{Brokers: brokers, Topic: "in", Group: "g", OutTopic: "out", Start: kafka.Latest, Logger: testLogger(t), Options: fastOpts}
+	r, stop := member(t, eng, cfg)
+
+	probe, err := kgo.NewClient(kgo.SeedBrokers(brokers...), kgo.DefaultProduceTopic("in"), kgo.RecordPartitioner(kgo.ManualPartitioner()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer probe.Close()
+	waitFor(t, "the member reading every partition", func() bool {
+		for p := range int32(6) {
+			rec := &kgo.Record{Partition: p, Key: []byte("probe"), Value: []byte(`{"category":"Probe","time":"2025-01-01T00:00:00Z"}`)}
+			if err := probe.ProduceSync(context.Background(), rec).FirstErr(); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return len(r.Stats().Lag) == 6
+	})
+
+	// New records, of other tenants and later times than the old ones.
+	fresh := kafkatest.Records(t, 6, 1000)[3:]
+	msgs := kafkatest.Messages(fresh, 25)
+	before := kafkatest.Committed(t, brokers, "g", "in")
+	kafkatest.Produce(t, brokers, "in", msgs)
+	waitFor(t, "the new records read", func() bool {
+		return kafkatest.Committed(t, brokers, "g", "in") >= before+int64(len(msgs))
+	})
+	if err := stop(); err != nil {
+		t.Fatal(err)
+	}
+	got := kafkatest.Findings(t, kafkatest.ReadOutput(t, brokers, "out"), false)
+	want := kafkatest.Expected(t, eng, detection.StreamOptions{}, fresh)
+	if len(want) == 0 {
+		t.Fatal("the new records close no window with findings: the test tests nothing")
+	}
+	if !slices.Equal(got, want) {
+		t.Fatalf("%s", kafkatest.Diff(got, want))
+	}
+	if s := r.Stats(); s.Counts.Decoded != int64(len(fresh)*1000) {
+		t.Errorf("decoded %d records, want %d, the new ones (counts %+v)", s.Counts.Decoded, len(fresh)*1000, s.Counts)
+	}
+}
