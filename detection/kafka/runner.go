@@ -13,6 +13,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/escudo-dev/escudo/detection"
@@ -34,12 +35,19 @@ type Runner struct {
 	sess  *kgo.GroupTransactSession // cl's session, exactly once; nil at least once
 	admin *kgo.Client               // no group: metadata, offsets, topics
 
-	// Only the Run goroutine touches these.
+	// Run touches these, holding work (as does the revoke callback at
+	// least once).
 	parts   map[int32]*partition // partitions with their state loaded
 	inTxn   bool                 // records were read since the last commit (in a transaction, exactly once)
 	txnFrom time.Time            // when the first of them was read
 	cur     *curBatch            // the input being run, for OnLate
 	pending int64                // findings made since the last commit, counted when it commits
+
+	// work is held while records are run and committed; at least once,
+	// the revoke callback commits under it (revokeErr is a commit there
+	// that failed, for Run to return).
+	work      sync.Mutex
+	revokeErr error
 
 	revMu   sync.Mutex
 	revoked []int32 // partitions revoked or lost, to drop
@@ -104,6 +112,9 @@ func NewRunner(eng *detection.Engine, cfg Config) (*Runner, error) {
 // Open windows stay open in the saved state: they close when later events
 // move the watermark, on whichever member then owns the partition.
 func (r *Runner) Run(ctx context.Context) error {
+	r.log.Info("joining", "group", r.cfg.Group, "topic", r.cfg.Topic, "out", r.cfg.OutTopic, "state", r.state,
+		"delivery", map[Delivery]string{ExactlyOnce: "exactly-once", AtLeastOnce: "at-least-once"}[r.cfg.Delivery],
+		"transactional_id", r.cfg.TransactionalID)
 	// The admin client learns of the topics it creates soon, not after
 	// franz-go's default 5 s.
 	admin, err := kgo.NewClient(append(r.cfg.connOpts(), kgo.MetadataMinAge(100*time.Millisecond))...)
@@ -122,7 +133,30 @@ func (r *Runner) Run(ctx context.Context) error {
 		return err
 	}
 	r.stats.setPartitions(n)
+	for {
+		err := r.member(ctx)
+		if !isFenced(err) || ctx.Err() != nil {
+			return err
+		}
+		// The cluster fenced this member's producer: another producer
+		// of its transactional id, or the group's coordinator treating
+		// a stale generation so. Its transaction aborted; it joins again
+		// as a new producer epoch, from the last commit.
+		r.log.Warn("fenced; joining again", "err", err)
+		r.stats.aborted()
+		r.dropAll()
+		r.inTxn = false
+	}
+}
 
+// isFenced reports a producer fenced by the cluster.
+func isFenced(err error) bool {
+	return errors.Is(err, kerr.ProducerFenced) || errors.Is(err, kerr.InvalidProducerEpoch)
+}
+
+// member is one membership of the group: until ctx is done (then it
+// commits and leaves) or an error.
+func (r *Runner) member(ctx context.Context) error {
 	reset := kgo.NewOffset().AtStart()
 	if r.cfg.Start == Latest {
 		reset = kgo.NewOffset().AtEnd()
@@ -133,6 +167,10 @@ func (r *Runner) Run(ctx context.Context) error {
 		kgo.ConsumeResetOffset(reset),
 		kgo.FetchIsolationLevel(kgo.ReadCommitted()),
 		kgo.SessionTimeout(10*time.Second),
+		// A rebalance waits this long at most for a member (a member
+		// that died while leading one holds the others this long): the
+		// runner's own part, a commit, takes well under it.
+		kgo.RebalanceTimeout(20*time.Second),
 		kgo.RecordPartitioner(partitioner{state: r.state, keyed: kgo.StickyKeyPartitioner(nil)}),
 		kgo.OnPartitionsRevoked(r.onRevoked),
 		kgo.OnPartitionsLost(r.onRevoked),
@@ -147,67 +185,101 @@ func (r *Runner) Run(ctx context.Context) error {
 			return fmt.Errorf("kafka: %w", err)
 		}
 		r.sess, r.cl = sess, sess.Client()
-		defer sess.Close() // leaves the group
+		defer r.leave(sess.Close)
 	} else {
-		// Rebalances wait for a commit: a partition is handed on only
-		// with its state saved and its offsets committed.
-		opts = append(opts, kgo.DisableAutoCommit(), kgo.BlockRebalanceOnPoll())
+		// A revoke commits (onRevokedAtLeastOnce): a partition is handed
+		// on only with its state saved and its offsets committed.
+		opts = append(opts, kgo.DisableAutoCommit(), kgo.OnPartitionsRevoked(r.onRevokedAtLeastOnce))
 		cl, err := kgo.NewClient(append(opts, r.cfg.Options...)...)
 		if err != nil {
 			return fmt.Errorf("kafka: %w", err)
 		}
 		r.cl = cl
-		defer cl.Close() // leaves the group
+		defer r.leave(cl.Close)
 	}
 
 	for {
 		if ctx.Err() != nil {
-			return r.finish()
+			return r.locked(r.finish)
 		}
 		wait := time.Second
+		r.work.Lock()
 		if r.inTxn {
 			wait = max(time.Millisecond, r.interval-time.Since(r.txnFrom))
 		}
+		r.work.Unlock()
 		pctx, cancel := context.WithTimeout(ctx, wait)
 		fetches := r.cl.PollFetches(pctx)
 		cancel()
-		r.dropRevoked()
 		if fetches.IsClientClosed() {
 			return errors.New("kafka: client closed")
 		}
-		var fatal error
-		fetches.EachError(func(t string, p int32, err error) {
-			if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
-				return
-			}
-			r.log.Warn("fetch", "topic", t, "partition", p, "err", err)
-			if isFatal(err) && fatal == nil {
-				fatal = fmt.Errorf("kafka: fetch %s/%d: %w", t, p, err)
-			}
-		})
-		if fatal != nil {
-			r.abort()
-			return fatal
-		}
-		if err := r.apply(ctx, fetches); err != nil {
-			r.abort()
-			if ctx.Err() != nil && errors.Is(err, ctx.Err()) {
-				// Stopped while taking a partition on: the poll's records
-				// are not all run, so none commit; the last commit stands.
-				return nil
-			}
+		stop, err := r.step(ctx, fetches)
+		if stop {
 			return err
 		}
-		r.stats.setOpen(r.openWindows())
-		switch {
-		case r.inTxn && time.Since(r.txnFrom) >= r.interval:
-			if err := r.commit(); err != nil {
-				return err
-			}
-		case !r.inTxn && r.sess == nil:
-			r.cl.AllowRebalance() // nothing to commit
+	}
+}
+
+// locked runs f holding r.work.
+func (r *Runner) locked(f func() error) error {
+	r.work.Lock()
+	defer r.work.Unlock()
+	return f()
+}
+
+// step runs one poll's records and commits when it is time, holding
+// r.work, under which a revoke commits too (at least once). It reports
+// whether Run stops, and with what.
+func (r *Runner) step(ctx context.Context, fetches kgo.Fetches) (stop bool, err error) {
+	r.work.Lock()
+	defer r.work.Unlock()
+	if r.revokeErr != nil {
+		return true, r.revokeErr
+	}
+	r.dropRevoked()
+	var fatal error
+	fetches.EachError(func(t string, p int32, err error) {
+		if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
+			return
+		}
+		r.log.Warn("fetch", "topic", t, "partition", p, "err", err)
+		if isFatal(err) && fatal == nil {
+			fatal = fmt.Errorf("kafka: fetch %s/%d: %w", t, p, err)
+		}
+	})
+	if fatal != nil {
+		r.abort()
+		return true, fatal
+	}
+	if err := r.apply(ctx, fetches); err != nil {
+		r.abort()
+		if ctx.Err() != nil && errors.Is(err, ctx.Err()) {
+			// Stopped while taking a partition on: the poll's records
+			// are not all run, so none commit; the last commit stands.
+			return true, nil
+		}
+		return true, err
+	}
+	r.stats.setOpen(r.openWindows())
+	if r.inTxn && time.Since(r.txnFrom) >= r.interval {
+		if err := r.commit(); err != nil {
+			return true, err
 		}
 	}
+	return false, nil
+}
+
+// leave leaves the group, waiting 10 s at most (a rebalance under way
+// can hold a leave until its timeout; the group then drops the member
+// when its session times out), and closes the client with close.
+func (r *Runner) leave(close func()) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := r.cl.LeaveGroupContext(ctx); err != nil {
+		r.log.Warn("leaving the group", "err", err)
+	}
+	close()
 }
 
 // finish commits what has been read, on the way out.
@@ -406,7 +478,6 @@ func (r *Runner) commitAtLeastOnce(ctx context.Context) error {
 	}
 	r.inTxn = false
 	r.committed()
-	r.cl.AllowRebalance()
 	return nil
 }
 
@@ -450,6 +521,18 @@ func (r *Runner) onRevoked(_ context.Context, _ *kgo.Client, rev map[string][]in
 	r.revoked = append(r.revoked, rev[r.cfg.Topic]...)
 	r.revMu.Unlock()
 	r.log.Info("revoked", "partitions", rev[r.cfg.Topic])
+}
+
+// onRevokedAtLeastOnce is the revoke callback at least once: before the
+// partitions go, what has been read is committed (findings, state,
+// offsets), so that their next owner goes on from where this one stood.
+func (r *Runner) onRevokedAtLeastOnce(ctx context.Context, cl *kgo.Client, rev map[string][]int32) {
+	r.work.Lock()
+	if r.inTxn && r.revokeErr == nil {
+		r.revokeErr = r.commit()
+	}
+	r.work.Unlock()
+	r.onRevoked(ctx, cl, rev)
 }
 
 func (r *Runner) dropRevoked() {

@@ -89,6 +89,18 @@ func startEnv(t *testing.T, env []string, args ...string) *proc {
 		t.Fatal(err)
 	}
 	go func() { p.err = p.cmd.Wait(); close(p.done) }()
+	// Ready once it says it joins: its signal handler is in place, so a
+	// SIGTERM from here on is a clean stop.
+	for deadline := time.Now().Add(time.Minute); !strings.Contains(p.stderr.String(), "msg=joining"); {
+		select {
+		case <-p.done:
+			t.Fatalf("kafkadetect %s exited: %v\n%s", strings.Join(args, " "), p.err, tail(p.stderr.String(), 20))
+		case <-time.After(10 * time.Millisecond):
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("kafkadetect did not start within a minute")
+		}
+	}
 	t.Cleanup(func() {
 		p.cmd.Process.Kill()
 		<-p.done
@@ -106,7 +118,9 @@ func (p *proc) stop(t *testing.T) {
 	select {
 	case <-p.done:
 	case <-time.After(time.Minute):
-		t.Fatal("kafkadetect did not stop within a minute of SIGTERM")
+		p.cmd.Process.Signal(syscall.SIGQUIT) // its goroutines' stacks, on its stderr
+		<-p.done
+		t.Fatalf("kafkadetect did not stop within a minute of SIGTERM:\n%s", tail(p.stderr.String(), 150))
 	}
 	if p.err != nil {
 		t.Fatalf("kafkadetect exited: %v\n%s", p.err, tail(p.stderr.String(), 20))
