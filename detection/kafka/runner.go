@@ -572,6 +572,7 @@ type partitioner struct {
 	keyed kgo.Partitioner
 }
 
+// ForTopic implements kgo.Partitioner.
 func (p partitioner) ForTopic(t string) kgo.TopicPartitioner {
 	if t == p.state {
 		return kgo.ManualPartitioner().ForTopic(t)
