@@ -5,6 +5,7 @@ import (
 	"io"
 	"slices"
 	"strconv"
+	"strings"
 )
 
 // This file gathers a poll's messages of one partition into inputs per
@@ -33,25 +34,20 @@ const (
 // input is messages of one shape, read by one event reader.
 type input struct {
 	shape  shape
-	parts  [][]byte   // the messages, each followed by a newline: not copied
+	parts  [][]byte   // the messages, not copied
 	starts []msgStart // in order of line
 	lines  int        // lines in the input so far
 }
 
-// newline ends each message of an input.
-var newline = []byte{'\n'}
-
-// reader returns the input to read, its messages one after the other.
+// reader returns the input to read: its messages one after the other,
+// each ending a line.
 func (in *input) reader() io.Reader {
-	rs := make([]io.Reader, len(in.parts))
-	for i, p := range in.parts {
-		rs[i] = bytes.NewReader(p)
+	rs := make([]io.Reader, 0, 2*len(in.parts))
+	for _, p := range in.parts {
+		rs = append(rs, bytes.NewReader(p), strings.NewReader("\n"))
 	}
 	return io.MultiReader(rs...)
 }
-
-// bytes returns the input as one slice (for tests).
-func (in *input) bytes() []byte { return bytes.Join(in.parts, nil) }
 
 // msgStart is where a message (or a record cut out of one) begins in an
 // input: at line, with offset in the partition.
@@ -60,11 +56,8 @@ type msgStart struct {
 	offset int64
 }
 
-// add appends one message's bytes (or one record of a message that holds
-// several tenants' records) to the batch.
-func (b *batch) add(data []byte, offset int64) { b.addShaped(data, offset, shapeOf(data)) }
-
-// addShaped is add with the message's shape known.
+// addShaped appends one message's bytes (or one record of a message that
+// holds several tenants' records), of shape sh, to the batch.
 func (b *batch) addShaped(data []byte, offset int64, sh shape) {
 	var in *input
 	if n := len(b.inputs); sh != alone && n > 0 && b.inputs[n-1].shape == sh {
@@ -79,9 +72,9 @@ func (b *batch) addShaped(data []byte, offset int64, sh shape) {
 // add appends one message to the input, on a line (or lines) of its own.
 func (in *input) add(data []byte, offset int64) {
 	in.starts = append(in.starts, msgStart{line: in.lines + 1, offset: offset})
-	in.parts = append(in.parts, data, newline)
+	in.parts = append(in.parts, data)
 	if in.shape == alone { // the others are one line
-		in.lines += bytes.Count(data, newline)
+		in.lines += bytes.Count(data, []byte{'\n'})
 	}
 	in.lines++
 }
@@ -114,18 +107,13 @@ func where(topic string, partition int32, offset int64, line int) string {
 	return topic + "/" + strconv.Itoa(int(partition)) + "@" + strconv.FormatInt(offset, 10) + ":" + strconv.Itoa(line)
 }
 
-// splitTenants calls fn with each tenant's part of one message value: the
-// whole value when its records all have one tenant (the usual case: an
-// Event Hubs document of one tenant's diagnostic setting), else each
-// record on its own. A record that names no tenant takes key. A value
-// that cannot be scanned goes whole to the tenant of its first record, or
-// key, for its reader to report.
-func splitTenants(value []byte, key string, fn func(tenant string, data []byte)) {
-	splitShaped(value, key, func(tenant string, data []byte, _ shape) { fn(tenant, data) })
-}
-
-// splitShaped is splitTenants giving each part's shape too, from the same
-// one pass over the message.
+// splitShaped calls fn with each tenant's part of one message value, and
+// the part's shape, from one pass over the message: the whole value when
+// its records all have one tenant (the usual case: an Event Hubs document
+// of one tenant's diagnostic setting), else each record on its own. A
+// record that names no tenant takes key. A value that cannot be scanned
+// goes whole to the tenant of its first record, or key, for its reader to
+// report.
 func splitShaped(value []byte, key string, fn func(tenant string, data []byte, sh shape)) {
 	s, ok := scanMessage(value)
 	for i, t := range s.tenants {
@@ -148,15 +136,4 @@ func splitShaped(value []byte, key string, fn func(tenant string, data []byte, s
 	for i, rec := range s.records {
 		fn(s.tenants[i], rec, shapeOf(rec))
 	}
-}
-
-// eachRecord calls fn with each record of a message: the elements of the
-// "records" array of an Azure Monitor document, or each top-level value.
-// It reports false when the value does not scan as JSON.
-func eachRecord(value []byte, fn func(rec []byte)) bool {
-	s, ok := scanMessage(value)
-	for _, rec := range s.records {
-		fn(rec)
-	}
-	return ok
 }

@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
+	"hash"
 	"time"
 
 	"github.com/escudo-dev/escudo/detection"
@@ -18,34 +19,22 @@ import (
 // so a consumer can drop repeats by it; two groups, windows or tenants
 // never share one but by a hash collision.
 func FindingID(tenant string, w detection.Window, f detection.Finding, by []string) string {
-	h := sha256.New()
-	var buf []byte
-	field := func(s string) {
-		buf = binary.AppendUvarint(buf[:0], uint64(len(s)))
-		h.Write(buf)
-		h.Write([]byte(s))
-	}
-	field("escudo finding v1")
-	field(tenant)
-	field(f.Detection)
-	field(w.Start.UTC().Format(time.RFC3339Nano))
-	field(w.End.UTC().Format(time.RFC3339Nano))
+	h := newIDHash("escudo finding v1", tenant, f.Detection,
+		w.Start.UTC().Format(time.RFC3339Nano), w.End.UTC().Format(time.RFC3339Nano))
 	for _, name := range by {
 		for _, c := range f.Columns {
 			if c.Name != name {
 				continue
 			}
-			field(c.Name)
-			buf = binary.AppendUvarint(buf[:0], uint64(len(c.Values)))
-			h.Write(buf)
+			h.field(c.Name)
+			h.count(len(c.Values))
 			for _, v := range c.Values {
-				field(v)
+				h.field(v)
 			}
 			break
 		}
 	}
-	var sum [sha256.Size]byte
-	return hex.EncodeToString(h.Sum(sum[:0])[:16])
+	return h.id()
 }
 
 // IncidentID returns the deterministic id of an incident of tenant's
@@ -53,14 +42,38 @@ func FindingID(tenant string, w detection.Window, f detection.Finding, by []stri
 // digits of a SHA-256 over the tenant and the object. An incident raised
 // again from the same records has the same object, so the same id.
 func IncidentID(tenant string, incident []byte) string {
-	h := sha256.New()
-	var buf []byte
-	for _, s := range []string{"escudo incident v1", tenant} {
-		buf = binary.AppendUvarint(buf[:0], uint64(len(s)))
-		h.Write(buf)
-		h.Write([]byte(s))
+	h := newIDHash("escudo incident v1", tenant)
+	h.h.Write(incident)
+	return h.id()
+}
+
+// idHash is the SHA-256 behind an id, fed length-prefixed fields so that
+// no two different lists of fields hash the same bytes.
+type idHash struct {
+	h   hash.Hash
+	buf []byte
+}
+
+func newIDHash(fields ...string) *idHash {
+	h := &idHash{h: sha256.New()}
+	for _, f := range fields {
+		h.field(f)
 	}
-	h.Write(incident)
+	return h
+}
+
+func (h *idHash) count(n int) {
+	h.buf = binary.AppendUvarint(h.buf[:0], uint64(n))
+	h.h.Write(h.buf)
+}
+
+func (h *idHash) field(s string) {
+	h.count(len(s))
+	h.h.Write([]byte(s))
+}
+
+// id is the first 16 bytes of the hash, in hex.
+func (h *idHash) id() string {
 	var sum [sha256.Size]byte
-	return hex.EncodeToString(h.Sum(sum[:0])[:16])
+	return hex.EncodeToString(h.h.Sum(sum[:0])[:16])
 }

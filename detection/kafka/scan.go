@@ -102,11 +102,10 @@ func (s *scan) array(value []byte, i int) int {
 	for i < len(value) {
 		var end int
 		if value[i] == '{' {
-			var ids tenantIDs
-			end = walkObject(value, i, func(key []byte, j int) int { return ids.field(key, value, j) })
-			if end >= 0 {
+			var tenant string
+			if end, tenant = record(value, i); end >= 0 {
 				s.records = append(s.records, value[i:end])
-				s.tenants = append(s.tenants, ids.tenant())
+				s.tenants = append(s.tenants, tenant)
 			}
 		} else if end = skipValue(value, i); end >= 0 {
 			s.records = append(s.records, value[i:end]) // not a record: its reader says so
@@ -126,6 +125,21 @@ func (s *scan) array(value []byte, i int) int {
 		}
 	}
 	return -1
+}
+
+// record scans the record (an object) at value[i]: it returns the index
+// after it, or -1, and its tenant: its top-level tenantId (Azure Monitor
+// resource logs), its AADTenantId (Log Analytics rows), or else the
+// tenant of its resourceId ("/tenants/ID/providers/..."), the keys
+// matched exactly, as the rules match field names; "" for a record that
+// names none (a Graph API export), which takes the message key. Tenant
+// ids are GUIDs, which Entra writes in either case: they are lowered, so
+// that one tenant is one stream. A malformed record gives the tenant
+// read before the fault.
+func record(value []byte, i int) (int, string) {
+	var ids tenantIDs
+	end := walkObject(value, i, func(key []byte, j int) int { return ids.field(key, value, j) })
+	return end, ids.tenant()
 }
 
 // tenantIDs gathers the fields of a record that name its tenant.

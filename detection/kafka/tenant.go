@@ -2,25 +2,8 @@ package kafka
 
 import "bytes"
 
-// This file finds the tenant a record belongs to, which keys its stream:
-// each tenant's records run through a stream of their own.
-
-// tenantOf returns the Entra tenant of one record: its top-level tenantId
-// (Azure Monitor resource logs), its AADTenantId (Log Analytics rows), or
-// else the tenant of its resourceId ("/tenants/ID/providers/..."), the
-// keys matched exactly, as the rules match field names. It returns "" for a
-// record that names no tenant (a Graph API export): such records take the
-// message key (see Runner). Tenant ids are GUIDs, which Entra writes in
-// either case: they are lowered, so that one tenant is one stream.
-func tenantOf(rec []byte) string {
-	i := skipSpace(rec, 0)
-	if i >= len(rec) || rec[i] != '{' {
-		return ""
-	}
-	var ids tenantIDs
-	walkObject(rec, i, func(key []byte, j int) int { return ids.field(key, rec, j) })
-	return ids.tenant() // what was read before anything malformed
-}
+// This file reads the top level of JSON records: skipping values, and
+// the tenant a resource id names.
 
 // resourceTenant returns the ID in a resource id of the form
 // /tenants/ID/providers/..., the form Entra's diagnostic records carry.
@@ -34,43 +17,6 @@ func resourceTenant(id []byte) string {
 		id = id[:i]
 	}
 	return string(bytes.ToLower(id))
-}
-
-// forTopLevel calls fn with each key of the JSON object in data (the raw
-// bytes between its quotes) and the raw bytes of its value, until fn
-// returns false. It stops quietly at anything malformed: the record's own
-// decoder reports that.
-func forTopLevel(data []byte, fn func(key, val []byte) bool) {
-	i := skipSpace(data, 0)
-	if i >= len(data) || data[i] != '{' {
-		return
-	}
-	i++
-	for {
-		i = skipSpace(data, i)
-		if i >= len(data) || data[i] != '"' {
-			return
-		}
-		end := skipString(data, i)
-		if end < 0 {
-			return
-		}
-		key := data[i+1 : end-1]
-		i = skipSpace(data, end)
-		if i >= len(data) || data[i] != ':' {
-			return
-		}
-		i = skipSpace(data, i+1)
-		vend := skipValue(data, i)
-		if vend < 0 || !fn(key, data[i:vend]) {
-			return
-		}
-		i = skipSpace(data, vend)
-		if i >= len(data) || data[i] != ',' {
-			return
-		}
-		i++
-	}
 }
 
 func skipSpace(data []byte, i int) int {

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -11,7 +10,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -270,25 +268,6 @@ func TestStreamCheckpointSplitPerRule(t *testing.T) {
 	}
 }
 
-// syncBuffer is a buffer that a running program writes while the test
-// reads it.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 // timeout bounds every wait: far above what any machine needs, so that it
 // only turns a hang into a failure.
 const timeout = 30 * time.Second
@@ -359,7 +338,7 @@ func TestStreamTail(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { pw.Close(); pr.Close() })
-	var out, errOut syncBuffer
+	var out, errOut clitest.SyncBuffer
 	status := make(chan int, 1)
 	go func() { status <- program().Main([]string{"-stream", "-"}, pr, &out, &errOut) }()
 	write := func(recs []timed) {
@@ -402,7 +381,7 @@ func TestStreamInterrupt(t *testing.T) {
 	p.Signals = sigs
 	pr, pw := io.Pipe()
 	t.Cleanup(func() { pw.Close(); pr.Close() })
-	var out, errOut syncBuffer
+	var out, errOut clitest.SyncBuffer
 	status := make(chan int, 1)
 	go func() { status <- p.Main([]string{"-stream", "-checkpoint", cp, "-"}, pr, &out, &errOut) }()
 	written := make(chan error, 1)

@@ -10,7 +10,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -18,6 +17,7 @@ import (
 	"github.com/escudo-dev/escudo/detection"
 	"github.com/escudo-dev/escudo/detection/kafka"
 	"github.com/escudo-dev/escudo/detection/rules"
+	"github.com/escudo-dev/escudo/internal/cli/clitest"
 	"github.com/escudo-dev/escudo/internal/kafkatest"
 )
 
@@ -46,28 +46,10 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// syncBuffer is a process's stderr, read while it runs.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // proc is a kafkadetect process.
 type proc struct {
 	cmd    *exec.Cmd
-	stderr *syncBuffer
+	stderr *clitest.SyncBuffer
 	done   chan struct{}
 	err    error
 }
@@ -82,7 +64,7 @@ func start(t *testing.T, args ...string) *proc {
 // startEnv is start with env added to the process's environment.
 func startEnv(t *testing.T, env []string, args ...string) *proc {
 	t.Helper()
-	p := &proc{cmd: exec.Command(bin.kafkadetect, args...), stderr: &syncBuffer{}, done: make(chan struct{})}
+	p := &proc{cmd: exec.Command(bin.kafkadetect, args...), stderr: &clitest.SyncBuffer{}, done: make(chan struct{})}
 	p.cmd.Env = append(os.Environ(), env...)
 	p.cmd.Stderr = p.stderr
 	if err := p.cmd.Start(); err != nil {

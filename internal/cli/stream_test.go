@@ -9,7 +9,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -56,25 +55,6 @@ func run(p cli.Program, stdin string, args ...string) (stdout, stderr string, co
 	var out, errb bytes.Buffer
 	code = p.Main(args, strings.NewReader(stdin), &out, &errb)
 	return out.String(), errb.String(), code
-}
-
-// syncBuffer is a buffer that a running program writes while the test
-// reads it.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }
 
 // timeout bounds every wait of these tests: far above what any machine
@@ -271,7 +251,7 @@ func TestStreamInterrupt(t *testing.T) {
 			p.Signals = sigs
 			pr, pw := io.Pipe()
 			t.Cleanup(func() { pw.Close(); pr.Close() })
-			var out, errOut syncBuffer
+			var out, errOut clitest.SyncBuffer
 			status := make(chan int, 1)
 			go func() { status <- p.Main(args, pr, &out, &errOut) }()
 			written := make(chan error, 1)

@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"unicode/utf16"
 
@@ -444,4 +445,25 @@ func AuditFailures(t *testing.T) []Failure {
 			File: path, Args: []string{"-json", "-format", "azure-monitor"}, Code: 1,
 			Stderr: "%[2]s:1: format does not match: the records are graph, not azure-monitor\n"},
 	}...)
+}
+
+// SyncBuffer is a buffer that a running program (a goroutine, a child
+// process's output) writes while the test reads it.
+type SyncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+// Write appends p.
+func (b *SyncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+// String returns what has been written so far.
+func (b *SyncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
