@@ -106,7 +106,8 @@ func NewRunner(eng *detection.Engine, cfg Config) (*Runner, error) {
 }
 
 // Run consumes until ctx is done, then commits the findings, state and
-// offsets of what it has read, leaves the group and returns nil; or until
+// offsets of what it has read, leaves the group and returns nil (also
+// when ctx is done before it has joined); or until
 // an error that it cannot go on after (the cluster refusing the config,
 // a produce that fails), which it returns, the open transaction aborted.
 // Open windows stay open in the saved state: they close when later events
@@ -125,6 +126,10 @@ func (r *Runner) Run(ctx context.Context) error {
 	r.admin = admin
 	n, err := r.ensureTopics(ctx)
 	if err != nil {
+		if ctx.Err() != nil && errors.Is(err, ctx.Err()) {
+			// Stopped before joining: nothing read, nothing to commit.
+			return nil
+		}
 		if r.cfg.SASLPlain != nil {
 			// A broker may close the connection on bad credentials rather
 			// than say so.

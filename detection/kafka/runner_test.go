@@ -375,3 +375,23 @@ func TestStartLatest(t *testing.T) {
 		t.Errorf("decoded %d records, want %d, the new ones (counts %+v)", s.Counts.Decoded, len(fresh)*1000, s.Counts)
 	}
 }
+
+// TestStopBeforeJoining stops a member before it has joined the group (a
+// SIGTERM just after start): Run returns nil, as after any stop, and not
+// the canceled request's error.
+func TestStopBeforeJoining(t *testing.T) {
+	c := kafkatest.Cluster(t, 1, map[string]int32{"in": 6})
+	cfg := kafka.Config{Brokers: c.ListenAddrs(), Topic: "in", Group: "g", OutTopic: "out", Logger: testLogger(t), Options: fastOpts}
+	r, err := kafka.NewRunner(catalogue(t), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := r.Run(ctx); err != nil {
+		t.Fatalf("Run stopped before joining = %v, want nil", err)
+	}
+	if s := r.Stats(); s.Messages != 0 || s.Commits != 0 {
+		t.Errorf("stats %+v: want nothing read and nothing committed", s)
+	}
+}
