@@ -20,7 +20,6 @@ import (
 	"github.com/escudo-dev/escudo/internal/cli/clitest"
 	"github.com/escudo-dev/escudo/internal/kafkatest"
 	"github.com/twmb/franz-go/pkg/kfake"
-	"github.com/twmb/franz-go/pkg/kgo"
 )
 
 // The binaries the tests run as processes, built once.
@@ -169,63 +168,29 @@ type fixture struct {
 }
 
 func newFixture(t *testing.T, tenants, perTenant int) *fixture {
-	f := emptyFixture(t, tenants, perTenant)
-	kafkatest.Produce(t, f.brokers, "in", kafkatest.Messages(f.tenants, 25))
-	return f
-}
-
-// emptyFixture is a fixture whose input is not written yet.
-func emptyFixture(t *testing.T, tenants, perTenant int) *fixture {
-	c := kafkatest.Cluster(t, 3, map[string]int32{"in": 6})
-	f := &fixture{cluster: c, brokers: c.ListenAddrs(), tenants: kafkatest.Records(t, tenants, perTenant)}
-	f.total = int64(len(kafkatest.Messages(f.tenants, 25)))
+	f, msgs := emptyFixture(t, tenants, perTenant)
+	kafkatest.Produce(t, f.brokers, "in", msgs)
 	return f
 }
 
 // newLiveFixture is a fixture whose input arrives as a live stream does:
-// in 40 parts, one every over/40, in the background. Members that kill
-// and restart need a stream that outlasts the rebalances they cause (a
+// in 40 parts over over, in the background. Members that kill and
+// restart need a stream that outlasts the rebalances they cause (a
 // killed member holds one up until its session times out, 10 s), or
 // every kill would come after the last record.
 func newLiveFixture(t *testing.T, tenants, perTenant int, over time.Duration) *fixture {
-	f := emptyFixture(t, tenants, perTenant)
-	msgs := kafkatest.Messages(f.tenants, 25)
-	cl, err := kgo.NewClient(kgo.SeedBrokers(f.brokers...), kgo.DefaultProduceTopic("in"), kgo.RecordPartitioner(kgo.StickyKeyPartitioner(nil)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	fed := make(chan error, 1)
-	go func() {
-		const parts = 40
-		tick := time.NewTicker(over / parts)
-		defer tick.Stop()
-		for i := range parts {
-			var recs []*kgo.Record
-			for _, m := range msgs[i*len(msgs)/parts : (i+1)*len(msgs)/parts] {
-				recs = append(recs, &kgo.Record{Key: []byte(m.Tenant), Value: m.Value})
-			}
-			if err := cl.ProduceSync(ctx, recs...).FirstErr(); err != nil {
-				fed <- fmt.Errorf("writing part %d of the input: %w", i+1, err)
-				return
-			}
-			select {
-			case <-tick.C:
-			case <-ctx.Done():
-				fed <- nil
-				return
-			}
-		}
-		fed <- nil
-	}()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-fed; err != nil && ctx.Err() == nil {
-			t.Error(err)
-		}
-		cl.Close()
-	})
+	f, msgs := emptyFixture(t, tenants, perTenant)
+	kafkatest.Feed(t, f.brokers, "in", msgs, 40, over/40)
 	return f
+}
+
+// emptyFixture is a fixture whose input, msgs, is not written yet.
+func emptyFixture(t *testing.T, tenants, perTenant int) (f *fixture, msgs []kafkatest.Message) {
+	c := kafkatest.Cluster(t, 3, map[string]int32{"in": 6})
+	f = &fixture{cluster: c, brokers: c.ListenAddrs(), tenants: kafkatest.Records(t, tenants, perTenant)}
+	msgs = kafkatest.Messages(f.tenants, 25)
+	f.total = int64(len(msgs))
+	return f, msgs
 }
 
 // skipUnderRace skips a test whose members run long as processes: they

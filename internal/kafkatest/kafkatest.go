@@ -159,6 +159,14 @@ func ProduceTo(t testing.TB, brokers []string, topic string, msgs []Message, par
 	defer cl.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
+	if err := cl.ProduceSync(ctx, records(msgs, partition)...).FirstErr(); err != nil {
+		t.Fatalf("produce: %v", err)
+	}
+}
+
+// records are the messages as Kafka records keyed by tenant, on the
+// partition partition gives each tenant when it is not nil.
+func records(msgs []Message, partition func(tenant string) int32) []*kgo.Record {
 	recs := make([]*kgo.Record, len(msgs))
 	for i, m := range msgs {
 		recs[i] = &kgo.Record{Key: []byte(m.Tenant), Value: m.Value}
@@ -166,9 +174,47 @@ func ProduceTo(t testing.TB, brokers []string, topic string, msgs []Message, par
 			recs[i].Partition = partition(m.Tenant)
 		}
 	}
-	if err := cl.ProduceSync(ctx, recs...).FirstErr(); err != nil {
-		t.Fatalf("produce: %v", err)
+	return recs
+}
+
+// Feed writes the messages to topic as Produce does, but as a live
+// stream arrives: in parts parts, one every every, in the background.
+// When t ends it stops writing; a write that failed before then fails t.
+func Feed(t testing.TB, brokers []string, topic string, msgs []Message, parts int, every time.Duration) {
+	t.Helper()
+	cl, err := kgo.NewClient(kgo.SeedBrokers(brokers...), kgo.DefaultProduceTopic(topic), kgo.RecordPartitioner(kgo.StickyKeyPartitioner(nil)))
+	if err != nil {
+		t.Fatal(err)
 	}
+	ctx, cancel := context.WithCancel(context.Background())
+	fed := make(chan error, 1)
+	go func() {
+		tick := time.NewTicker(every)
+		defer tick.Stop()
+		for i := range parts {
+			if i > 0 {
+				select {
+				case <-tick.C:
+				case <-ctx.Done():
+					fed <- nil
+					return
+				}
+			}
+			part := msgs[i*len(msgs)/parts : (i+1)*len(msgs)/parts]
+			if err := cl.ProduceSync(ctx, records(part, nil)...).FirstErr(); err != nil && ctx.Err() == nil {
+				fed <- fmt.Errorf("writing part %d of %d of the input: %w", i+1, parts, err)
+				return
+			}
+		}
+		fed <- nil
+	}()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-fed; err != nil {
+			t.Error(err)
+		}
+		cl.Close()
+	})
 }
 
 // Output is one message of the output topic.
